@@ -1,0 +1,88 @@
+"""The roles of the service desk, as groups with permissions. The code here is the only definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    MANAGER = "manager", _("Service-desk manager")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    EXECUTOR = "executor", _("Executor")
+    COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")
+    EXECUTIVE = "executive", _("Executive")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_AGENT_WORK = [
+    "tickets.view_all_tickets",
+    "tickets.register_ticket",
+    "tickets.verify_ticket",
+    "tickets.route_ticket",
+    "tickets.work_on_ticket",
+    "tickets.answer_question",
+    "tickets.test_ticket",
+    "tickets.consult_user",
+    "tickets.notify_user",
+    "tickets.close_ticket",
+    "tickets.register_feedback",
+    "customers.view_contact",
+    "customers.add_contact",
+    "customers.view_customer",
+    "customers.view_module",
+]
+_REFERENCE_DATA = [
+    f"customers.{verb}_{model}"
+    for model in ("customer", "contact", "module")
+    for verb in ("view", "add", "change", "delete")
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AGENT: _AGENT_WORK,
+    Role.MANAGER: [*_AGENT_WORK, *_REFERENCE_DATA, "tickets.view_reports"],
+    Role.DISPATCHER: ["tickets.view_all_tickets", "tickets.dispatch_ticket", "customers.view_module"],
+    Role.EXECUTOR: ["tickets.work_on_ticket", "customers.view_module"],
+    Role.COMPLAINT_OFFICER: ["tickets.view_all_tickets"],
+    Role.EXECUTIVE: ["tickets.view_reports"],
+    Role.ADMINISTRATOR: [
+        *_REFERENCE_DATA,
+        *(f"accounts.{verb}_user" for verb in ("view", "add", "change")),
+        *(f"auth.{verb}_group" for verb in ("view",)),
+    ],
+}
+
+# Roles whose members use the Django admin (reference data, users).
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR})
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The role names of a user, read once per request and kept on the user object."""
+    cached = getattr(user, "_pult_roles", None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = frozenset()
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
+        user._pult_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    return bool(roles_of(user) & {role.value for role in roles})
+
+
+def sync_roles() -> None:
+    """Create every role's group and give it exactly the permissions listed above (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import CustomerKind, NotificationChannel
+
+
+def phone_digits(value: str) -> str:
+    """Digits of a phone number without the country/trunk prefix, so +36 30 123 4567 matches 06301234567."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("36"):
+        digits = digits[2:]
+    elif digits.startswith("06"):
+        digits = digits[2:]
+    return digits
+
+
+class Customer(models.Model):
+    """An organisation (or private person) whose users use the company's modules (ügyfél)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind, default=CustomerKind.ORGANISATION)
+    tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A user (felhasználó) at a customer: the person who reports requests and is notified."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone_digits = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    fax = models.CharField(_("fax number"), max_length=40, blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred notification channel"),
+        max_length=10,
+        choices=NotificationChannel,
+        default=NotificationChannel.EMAIL,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer.name})" if self.customer_id else self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.phone_digits = phone_digits(self.phone)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def address_for(self, channel: str) -> str:
+        """Where a notification on `channel` goes: phone number, postal address, fax number or e-mail."""
+        return {
+            NotificationChannel.PHONE: self.phone,
+            NotificationChannel.LETTER: self.postal_address,
+            NotificationChannel.FAX: self.fax,
+            NotificationChannel.EMAIL: self.email,
+        }.get(channel, "")
+
+
+class Module(models.Model):
+    """One of the company's software products; a ticket may concern one."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """How a request reached the service desk (seed a)."""
+
+    POST = "post", _("Post")
+    FAX = "fax", _("Fax")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web")
+
+
+ORAL_CHANNELS = (Channel.PHONE, Channel.IN_PERSON)
+WRITTEN_CHANNELS = (Channel.POST, Channel.FAX, Channel.EMAIL)
+
+
+class State(models.TextChoices):
+    """Where a ticket stands in the seed's workflow (b–l)."""
+
+    NEW = "new", _("To verify")
+    REJECTED = "rejected", _("Rejected")
+    VERIFIED = "verified", _("To route")
+    DISPATCHING = "dispatching", _("With the dispatcher")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("To test")
+    SOLVED = "solved", _("To notify")
+    NOTIFIED = "notified", _("User notified")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATES = tuple(s for s in State if s not in (State.REJECTED, State.CLOSED))
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Action(models.TextChoices):
+    """What an event on the timeline records. One value per workflow step (and per route decision)."""
+
+    REGISTER = "register", _("Registered")
+    VERIFY = "verify", _("Verified")
+    REJECT = "reject", _("Rejected as not genuine")
+    ROUTE_PERSONALLY = "route_personally", _("Taken to solve personally")
+    ROUTE_TO_EXECUTOR = "route_to_executor", _("Assigned to executor")
+    ROUTE_TO_DISPATCHER = "route_to_dispatcher", _("Passed to the dispatcher")
+    DISPATCH = "dispatch", _("Dispatched to executor")
+    START = "start", _("Work started")
+    LOG_WORK = "log_work", _("Work logged")
+    ASK_AGENT = "ask_agent", _("Question to the agent")
+    ANSWER_EXECUTOR = "answer_executor", _("Answer to the executor")
+    COMPLETE = "complete", _("Work completed")
+    LOG_TEST = "log_test", _("Test logged")
+    RETURN_TO_EXECUTOR = "return_to_executor", _("Returned to the executor")
+    CONSULT_USER = "consult_user", _("Consultation with the user")
+    ACCEPT_SOLVED = "accept_solved", _("Judged solved")
+    RECORD_NOTIFICATION = "record_notification", _("User notified")
+    CLOSE = "close", _("Closed")
+    RECORD_FEEDBACK = "record_feedback", _("Feedback recorded")
+    REOPEN = "reopen", _("Reopened on feedback")
+    ATTACH = "attach", _("File attached")
+
+
+class RouteDecision(models.TextChoices):
+    """Seed step d: the agent's three choices."""
+
+    PERSONALLY = "personally", _("Solve it personally")
+    EXECUTOR = "executor", _("Assign to an executor")
+    DISPATCHER = "dispatcher", _("Pass to the dispatcher")
+
+
+class ConsultationKind(models.TextChoices):
+    USER_CALL = "user_call", _("Phone call with the user")
+    EXECUTOR_QUESTION = "executor_question", _("Executor's question to the agent")
+
+
+class TestOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    NOTE = "note", _("Note")
+
+
+class FeedbackOutcome(models.TextChoices):
+    REOPENED = "reopened", _("Ticket reopened")
+    RECORDED = "recorded", _("Recorded only")

@@ -1,0 +1,297 @@
+"""The registry: tickets and everything recorded on them.
+
+State lives on Ticket.state and changes only in tickets.workflow. The event log (TicketEvent) is
+append-only: the model refuses updates and deletes, and a database trigger refuses them too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import NotificationChannel
+from tickets.choices import (
+    Action,
+    Channel,
+    ConsultationKind,
+    FeedbackOutcome,
+    Priority,
+    State,
+    TestOutcome,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+class TicketNumberSequence(models.Model):
+    """The last ticket number given out in a year; locked while a number is taken, so numbers have no gaps."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket number sequence")
+
+
+class Ticket(models.Model):
+    """One entry of the registry (feladat)."""
+
+    year = models.PositiveIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+
+    subject = models.CharField(_("subject"), max_length=250)
+    description = models.TextField(_("original content"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("contact")
+    )
+    module = models.ForeignKey(
+        "customers.Module",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        null=True,
+        blank=True,
+        verbose_name=_("module"),
+    )
+
+    received_at = models.DateTimeField(_("received"))
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("registered by")
+    )
+
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.NEW, editable=False)
+    assignee = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+        null=True,
+        blank=True,
+        verbose_name=_("assignee"),
+        editable=False,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0, editable=False)
+    open_questions = models.PositiveIntegerField(_("open questions to the agent"), default=0, editable=False)
+    # Bumped by every workflow step; a form carries the version it was shown with (concurrent edits).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="ticket_number_unique_per_year")]
+        indexes = [
+            models.Index(fields=["state", "-received_at"]),
+            models.Index(fields=["assignee", "state"]),
+            models.Index(fields=["-received_at", "-id"]),
+            models.Index(fields=["channel", "-received_at"]),
+            models.Index(fields=["customer", "-received_at"]),
+            models.Index(fields=["contact", "-received_at"]),
+            models.Index(fields=["module", "-received_at"]),
+        ]
+        permissions = [
+            ("view_all_tickets", _("Can see every ticket")),
+            ("register_ticket", _("Can register requests")),
+            ("verify_ticket", _("Can verify or reject requests")),
+            ("route_ticket", _("Can route tickets")),
+            ("dispatch_ticket", _("Can dispatch tickets to executors")),
+            ("work_on_ticket", _("Can work on tickets assigned to them")),
+            ("answer_question", _("Can answer executors' questions")),
+            ("test_ticket", _("Can test completed work")),
+            ("consult_user", _("Can log consultations with users")),
+            ("notify_user", _("Can record notifications")),
+            ("close_ticket", _("Can close tickets")),
+            ("register_feedback", _("Can register feedback")),
+            ("view_reports", _("Can see reports")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.year and self.sequence and not self.number:
+            self.number = format_ticket_number(self.year, self.sequence)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (State.REJECTED, State.CLOSED)
+
+
+def format_ticket_number(year: int, sequence: int) -> str:
+    return f"{year}/{sequence:06d}"
+
+
+class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The ticket event log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The ticket event log is append-only.")
+
+
+class TicketEvent(models.Model):
+    """One action on a ticket. Never edited, never deleted."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket"))
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("by"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=30, choices=Action)
+    from_state = models.CharField(_("from state"), max_length=20, choices=State, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at", "id"])]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The ticket event log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The ticket event log is append-only.")
+
+
+class WorkLogEntry(models.Model):
+    """The executor's continuous log (napló), with the minutes spent."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="work_logs")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    logged_at = models.DateTimeField(_("time"), default=timezone.now)
+    minutes = models.PositiveIntegerField(_("minutes spent"))
+    note = models.TextField(_("what was done"))
+
+    class Meta:
+        verbose_name = _("work-log entry")
+        verbose_name_plural = _("work-log entries")
+        ordering = ["logged_at", "id"]
+
+
+class TestLogEntry(models.Model):
+    """The agent's log of testing the executor's result (seed i)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="test_logs")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    logged_at = models.DateTimeField(_("time"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=TestOutcome, default=TestOutcome.NOTE)
+    note = models.TextField(_("what was tested"))
+
+    class Meta:
+        verbose_name = _("test-log entry")
+        verbose_name_plural = _("test-log entries")
+        ordering = ["logged_at", "id"]
+
+
+class Consultation(models.Model):
+    """A phone call with the user, or a question from the executor to the agent and its answer."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="consultations")
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsultationKind)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    text = models.TextField(_("summary or question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["kind", "answered_at"])]
+
+    @property
+    def is_open_question(self) -> bool:
+        return self.kind == ConsultationKind.EXECUTOR_QUESTION and self.answered_at is None
+
+
+class Notification(models.Model):
+    """The user was told the result (seed j): on which channel, to whom, what was said."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recipient = models.CharField(_("to (number, address or e-mail)"), max_length=300)
+    message = models.TextField(_("what was said or sent"))
+    notified_at = models.DateTimeField(_("time"), default=timezone.now)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["notified_at", "id"]
+
+
+class Feedback(models.Model):
+    """A user's feedback on a ticket (seed l): it reopened the ticket, or was only recorded."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="feedback")
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    received_at = models.DateTimeField(_("received"))
+    content = models.TextField(_("feedback"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=FeedbackOutcome)
+    registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["registered_at", "id"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is not the user's: it cannot collide, traverse or be guessed from the ticket.
+    import uuid
+
+    return f"attachments/{instance.ticket.year}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file kept with a ticket: a scanned letter, a fax, a screenshot."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    description = models.CharField(_("description"), max_length=250, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]

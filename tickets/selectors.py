@@ -1,0 +1,143 @@
+"""Reads of tickets, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tickets.choices import Action, ConsultationKind, State
+from tickets.models import Consultation, Ticket, TicketEvent
+
+
+def visible_to(user: Any) -> QuerySet[Ticket]:
+    """Every ticket `user` may see: all of them for agents, managers and dispatchers; the assigned ones for executors."""
+    tickets = Ticket.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return tickets.none()
+    if user.has_perm("tickets.view_all_tickets"):
+        return tickets
+    if user.has_perm("tickets.work_on_ticket"):
+        return tickets.filter(assignee=user)
+    return tickets.none()
+
+
+def get_for(user: Any, *, year: int, sequence: int) -> Ticket:
+    """The ticket `year/sequence` if `user` may see it; otherwise 404, as if it did not exist."""
+    ticket = (
+        visible_to(user)
+        .select_related("customer", "contact", "module", "assignee", "registered_by")
+        .filter(year=year, sequence=sequence)
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def with_list_columns(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related("customer", "contact", "module", "assignee")
+
+
+@dataclass
+class TicketFilter:
+    states: list[str]
+    channels: list[str]
+    customer_id: int | None = None
+    contact_id: int | None = None
+    module_id: int | None = None
+    assignee_id: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+
+
+SORTS = {
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "number": ("year", "sequence"),
+    "-number": ("-year", "-sequence"),
+    "state": ("state", "-received_at", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "-received") -> QuerySet[Ticket]:
+    """The ticket list page's rows: visible, filtered, sorted; columns joined in one query."""
+    from django.utils import timezone
+
+    tickets = visible_to(user)
+    if filters.states:
+        tickets = tickets.filter(state__in=filters.states)
+    if filters.channels:
+        tickets = tickets.filter(channel__in=filters.channels)
+    if filters.customer_id:
+        tickets = tickets.filter(customer_id=filters.customer_id)
+    if filters.contact_id:
+        tickets = tickets.filter(contact_id=filters.contact_id)
+    if filters.module_id:
+        tickets = tickets.filter(module_id=filters.module_id)
+    if filters.assignee_id:
+        tickets = tickets.filter(assignee_id=filters.assignee_id)
+    tz = timezone.get_current_timezone()
+    if filters.received_from:
+        start = dt.datetime.combine(filters.received_from, dt.time.min, tzinfo=tz)
+        tickets = tickets.filter(received_at__gte=start)
+    if filters.received_to:
+        end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        tickets = tickets.filter(received_at__lt=end)
+    if filters.text:
+        text = filters.text.strip()
+        condition = Q(subject__icontains=text) | Q(number__icontains=text)
+        tickets = tickets.filter(condition)
+    return with_list_columns(tickets).order_by(*SORTS.get(sort, SORTS["-received"]))
+
+
+def timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
+    """Every event of the ticket, oldest first, with the actor joined (one query)."""
+    return TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "id")
+
+
+def open_questions(ticket: Ticket) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(
+        ticket=ticket, kind=ConsultationKind.EXECUTOR_QUESTION, answered_at__isnull=True
+    ).select_related("author")
+
+
+def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
+    """The agent's start page: what waits for the service desk, step by step."""
+    tickets = with_list_columns(visible_to(user))
+    return {
+        "to_verify": tickets.filter(state=State.NEW).order_by("received_at", "id"),
+        "to_route": tickets.filter(state=State.VERIFIED).order_by("received_at", "id"),
+        "questions": tickets.filter(open_questions__gt=0).order_by("updated_at", "id"),
+        "to_test": tickets.filter(state=State.COMPLETED).order_by("completed_at", "id"),
+        "to_notify": tickets.filter(state=State.SOLVED).order_by("solved_at", "id"),
+        "to_close": tickets.filter(state=State.NOTIFIED).order_by("updated_at", "id"),
+        "feedback": tickets.filter(state=State.NEW, reopen_count__gt=0).order_by("updated_at", "id"),
+    }
+
+
+def dispatcher_queue(user: Any) -> QuerySet[Ticket]:
+    return with_list_columns(visible_to(user)).filter(state=State.DISPATCHING).order_by("received_at", "id")
+
+
+def executor_tasks(user: Any) -> QuerySet[Ticket]:
+    return (
+        with_list_columns(Ticket.objects.filter(assignee=user))
+        .filter(state__in=[State.ASSIGNED, State.IN_PROGRESS, State.COMPLETED])
+        .order_by("received_at", "id")
+    )
+
+
+def state_counts(user: Any) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = visible_to(user).values("state").annotate(n=Count("id")).order_by()
+    return {row["state"]: row["n"] for row in rows}
+
+

@@ -1,0 +1,735 @@
+"""The one door for ticket state: one function per step of the seed's workflow (b–l).
+
+Every step takes an explicit actor, runs in a transaction, locks the ticket row, checks the single
+transition table below and the actor's permission, and writes one immutable TicketEvent. Nothing
+else in Pult assigns ``Ticket.state``. An illegal step raises a WorkflowError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Module
+from tickets.choices import (
+    Action,
+    Channel,
+    ConsultationKind,
+    FeedbackOutcome,
+    Priority,
+    RouteDecision,
+    State,
+    TestOutcome,
+)
+from tickets.models import (
+    Attachment,
+    Consultation,
+    Feedback,
+    Notification,
+    TestLogEntry,
+    Ticket,
+    TicketEvent,
+    TicketNumberSequence,
+    WorkLogEntry,
+    format_ticket_number,
+)
+
+User = get_user_model()
+
+
+class WorkflowError(Exception):
+    """A step was refused. ``message`` is translatable and safe to show to the user."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotAllowed(WorkflowError):
+    """The actor's role (or assignment) does not permit the step."""
+
+
+class IllegalTransition(WorkflowError):
+    """The ticket's state does not permit the step."""
+
+
+class TicketChangedMeanwhile(WorkflowError):
+    """Someone else acted on the ticket after the form was shown."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The ticket changed meanwhile: someone else acted on it after you opened it. "
+                "Review the ticket below; what you typed is kept in the form."
+            )
+        )
+
+
+class InvalidInput(WorkflowError):
+    """A value the step needs is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the transition table."""
+
+    action: Action
+    from_states: frozenset[State]
+    to_state: State | None  # None: the step leaves the state as it is
+    permission: str
+    assignee_only: bool = False  # only the ticket's assignee may take it
+    label: Any = ""
+
+
+_S = State
+_ACTIVE = frozenset({_S.NEW, _S.VERIFIED, _S.DISPATCHING, _S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED, _S.SOLVED})
+_ALL = frozenset(State)
+
+# The single transition table. Keys are the step names the UI and API use.
+TRANSITIONS: dict[str, Step] = {
+    "verify": Step(Action.VERIFY, frozenset({_S.NEW}), _S.VERIFIED, "tickets.verify_ticket", label=_("Verify")),
+    "reject": Step(
+        Action.REJECT, frozenset({_S.NEW}), _S.REJECTED, "tickets.verify_ticket", label=_("Reject as not genuine")
+    ),
+    "route_personally": Step(
+        Action.ROUTE_PERSONALLY, frozenset({_S.VERIFIED}), _S.IN_PROGRESS, "tickets.route_ticket",
+        label=_("Solve personally"),
+    ),
+    "route_to_executor": Step(
+        Action.ROUTE_TO_EXECUTOR, frozenset({_S.VERIFIED}), _S.ASSIGNED, "tickets.route_ticket",
+        label=_("Assign to executor"),
+    ),
+    "route_to_dispatcher": Step(
+        Action.ROUTE_TO_DISPATCHER, frozenset({_S.VERIFIED}), _S.DISPATCHING, "tickets.route_ticket",
+        label=_("Pass to the dispatcher"),
+    ),
+    "dispatch": Step(
+        Action.DISPATCH, frozenset({_S.DISPATCHING}), _S.ASSIGNED, "tickets.dispatch_ticket",
+        label=_("Dispatch to executor"),
+    ),
+    "start": Step(
+        Action.START, frozenset({_S.ASSIGNED}), _S.IN_PROGRESS, "tickets.work_on_ticket", assignee_only=True,
+        label=_("Start work"),
+    ),
+    "log_work": Step(
+        Action.LOG_WORK, frozenset({_S.IN_PROGRESS}), None, "tickets.work_on_ticket", assignee_only=True,
+        label=_("Log work"),
+    ),
+    "ask_agent": Step(
+        Action.ASK_AGENT, frozenset({_S.ASSIGNED, _S.IN_PROGRESS}), None, "tickets.work_on_ticket",
+        assignee_only=True, label=_("Ask the agent"),
+    ),
+    "answer_executor": Step(
+        Action.ANSWER_EXECUTOR, frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED}), None,
+        "tickets.answer_question", label=_("Answer the executor"),
+    ),
+    "complete": Step(
+        Action.COMPLETE, frozenset({_S.IN_PROGRESS}), _S.COMPLETED, "tickets.work_on_ticket", assignee_only=True,
+        label=_("Record completion"),
+    ),
+    "log_test": Step(
+        Action.LOG_TEST, frozenset({_S.COMPLETED}), None, "tickets.test_ticket", label=_("Log test"),
+    ),
+    "return_to_executor": Step(
+        Action.RETURN_TO_EXECUTOR, frozenset({_S.COMPLETED}), _S.IN_PROGRESS, "tickets.test_ticket",
+        label=_("Return to the executor"),
+    ),
+    "consult_user": Step(
+        Action.CONSULT_USER, _ACTIVE, None, "tickets.consult_user", label=_("Log a call with the user"),
+    ),
+    "accept_solved": Step(
+        Action.ACCEPT_SOLVED, frozenset({_S.COMPLETED}), _S.SOLVED, "tickets.test_ticket",
+        label=_("Judge solved"),
+    ),
+    "record_notification": Step(
+        Action.RECORD_NOTIFICATION, frozenset({_S.SOLVED}), _S.NOTIFIED, "tickets.notify_user",
+        label=_("Record notification"),
+    ),
+    "close": Step(Action.CLOSE, frozenset({_S.NOTIFIED}), _S.CLOSED, "tickets.close_ticket", label=_("Close")),
+    "record_feedback": Step(
+        Action.RECORD_FEEDBACK, _ALL, None, "tickets.register_feedback", label=_("Record feedback only"),
+    ),
+    "reopen": Step(
+        Action.REOPEN, frozenset({_S.CLOSED, _S.REJECTED}), _S.NEW, "tickets.register_feedback",
+        label=_("Reopen on feedback"),
+    ),
+    "attach": Step(Action.ATTACH, _ALL, None, "tickets.register_ticket", label=_("Attach a file")),
+}
+
+
+# --- checks shared by the steps and by the pages that offer them ---------------------------------
+
+
+def _refusal(user: Any, ticket: Ticket, step: Step) -> WorkflowError | None:
+    """Why `user` may not take `step` on `ticket` now, or None if they may."""
+    if user is None or not user.is_active or not user.has_perm(step.permission):
+        return NotAllowed(_("Your role does not allow this step: %(step)s.") % {"step": step.label})
+    if ticket.state not in step.from_states:
+        return IllegalTransition(
+            _("“%(step)s” is not possible while the ticket is “%(state)s”.")
+            % {"step": step.label, "state": State(ticket.state).label}
+        )
+    if step.assignee_only and ticket.assignee_id != user.pk:
+        return NotAllowed(_("Only the executor the ticket is assigned to can do this."))
+    return None
+
+
+def can(user: Any, ticket: Ticket, step_name: str) -> bool:
+    return _refusal(user, ticket, TRANSITIONS[step_name]) is None
+
+
+def allowed_steps(user: Any, ticket: Ticket) -> list[str]:
+    """The step names `user` may take on `ticket` in its current state, in table order."""
+    return [name for name, step in TRANSITIONS.items() if _refusal(user, ticket, step) is None]
+
+
+def _apply(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    step_name: str,
+    expected_version: int | None,
+    note: str = "",
+    change: Callable[[Ticket], dict[str, Any] | None] | None = None,
+) -> Ticket:
+    """Lock the ticket, check the step, let `change` do the step's own work, then record the event."""
+    step = TRANSITIONS[step_name]
+    ticket_id = ticket.pk if isinstance(ticket, Ticket) else ticket
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket_id)
+        if expected_version is not None and locked.version != expected_version:
+            raise TicketChangedMeanwhile()
+        refusal = _refusal(actor, locked, step)
+        if refusal is not None:
+            raise refusal
+        from_state = locked.state
+        data = (change(locked) if change else None) or {}
+        if step.to_state is not None:
+            locked.state = step.to_state
+        locked.version += 1
+        locked.save()
+        TicketEvent.objects.create(
+            ticket=locked,
+            actor=actor,
+            action=step.action,
+            from_state=from_state,
+            to_state=locked.state,
+            note=note,
+            data=data,
+        )
+    return locked
+
+
+def _required(value: str, message: Any) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message)
+    return value
+
+
+def _check_executor(executor: Any) -> None:
+    if executor is None or not executor.is_active or not executor.has_perm("tickets.work_on_ticket"):
+        raise InvalidInput(_("Choose an active executor."))
+
+
+# --- b) register -----------------------------------------------------------------------------------
+
+
+def _take_number(year: int) -> int:
+    """The next number of `year`, taken under a row lock in the caller's transaction (gap-free)."""
+    TicketNumberSequence.objects.bulk_create(
+        [TicketNumberSequence(year=year, last_number=0)], ignore_conflicts=True
+    )
+    sequence = TicketNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def register_ticket(
+    *,
+    actor: Any,
+    contact: Contact,
+    subject: str,
+    description: str,
+    channel: Channel | str,
+    received_at: dt.datetime | None = None,
+    module: Module | None = None,
+    priority: Priority | str = Priority.NORMAL,
+    attachments: Iterable[UploadedFile] = (),
+    note: str = "",
+) -> Ticket:
+    """Seed b: record a request in the registry. The number is taken in the same transaction."""
+    if actor is None or not actor.is_active or not actor.has_perm("tickets.register_ticket"):
+        raise NotAllowed(_("Your role does not allow registering requests."))
+    subject = _required(subject, _("The subject is required."))
+    description = _required(description, _("The content of the request is required."))
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."))
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise InvalidInput(_("The time of receipt cannot be in the future."))
+    with transaction.atomic():
+        year = timezone.localtime(now).year
+        sequence = _take_number(year)
+        ticket = Ticket.objects.create(
+            year=year,
+            sequence=sequence,
+            number=format_ticket_number(year, sequence),
+            subject=subject,
+            description=description,
+            channel=channel,
+            priority=priority,
+            customer_id=contact.customer_id,
+            contact=contact,
+            module=module,
+            received_at=received_at,
+            registered_at=now,
+            registered_by=actor,
+        )
+        TicketEvent.objects.create(
+            ticket=ticket,
+            actor=actor,
+            at=now,
+            action=Action.REGISTER,
+            from_state="",
+            to_state=State.NEW,
+            note=note,
+            data={"channel": str(channel), "received_at": received_at.isoformat()},
+        )
+        for upload in attachments:
+            _store_attachment(ticket, actor, upload, description="")
+    return ticket
+
+
+# --- c) verify -------------------------------------------------------------------------------------
+
+
+def verify_ticket(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    note: str = "",
+    call_summary: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Seed c: the request is genuine. A phone consultation with the user, if one was needed, is logged."""
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        if call_summary.strip():
+            Consultation.objects.create(
+                ticket=locked,
+                kind=ConsultationKind.USER_CALL,
+                author=actor,
+                contact=locked.contact,
+                text=call_summary.strip(),
+            )
+            return {"call_summary": call_summary.strip()}
+        return {}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="verify", expected_version=expected_version, note=note, change=change
+    )
+
+
+def reject_ticket(
+    *, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Seed c: not genuine (spam, duplicate, mistaken). It stays in the registry with the reason."""
+    reason = _required(reason, _("Give the reason for the rejection."))
+
+    def change(locked: Ticket) -> None:
+        locked.rejection_reason = reason
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="reject", expected_version=expected_version, note=reason, change=change
+    )
+
+
+# --- d) route, e) dispatch -------------------------------------------------------------------------
+
+
+def route_ticket(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    decision: RouteDecision | str,
+    executor: Any = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Seed d: solve personally, assign to an executor, or pass to the dispatcher."""
+    if decision == RouteDecision.PERSONALLY:
+
+        def take(locked: Ticket) -> dict[str, Any]:
+            locked.assignee = actor
+            return {"assignee": actor.display_name}
+
+        return _apply(
+            ticket=ticket, actor=actor, step_name="route_personally", expected_version=expected_version,
+            note=note, change=take,
+        )
+    if decision == RouteDecision.EXECUTOR:
+        _check_executor(executor)
+
+        def assign(locked: Ticket) -> dict[str, Any]:
+            locked.assignee = executor
+            return {"assignee": executor.display_name}
+
+        return _apply(
+            ticket=ticket, actor=actor, step_name="route_to_executor", expected_version=expected_version,
+            note=note, change=assign,
+        )
+    if decision == RouteDecision.DISPATCHER:
+        return _apply(
+            ticket=ticket, actor=actor, step_name="route_to_dispatcher", expected_version=expected_version, note=note
+        )
+    raise InvalidInput(_("Choose how the ticket is routed."))
+
+
+def dispatch_ticket(
+    *, ticket: Ticket | int, actor: Any, executor: Any, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    """Seed e: the dispatcher assigns the ticket to an executor."""
+    _check_executor(executor)
+
+    def assign(locked: Ticket) -> dict[str, Any]:
+        locked.assignee = executor
+        return {"assignee": executor.display_name}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="dispatch", expected_version=expected_version, note=note, change=assign
+    )
+
+
+# --- f) execute ------------------------------------------------------------------------------------
+
+
+def start_work(*, ticket: Ticket | int, actor: Any, note: str = "", expected_version: int | None = None) -> Ticket:
+    return _apply(ticket=ticket, actor=actor, step_name="start", expected_version=expected_version, note=note)
+
+
+def log_work(
+    *, ticket: Ticket | int, actor: Any, minutes: int, note: str, expected_version: int | None = None
+) -> Ticket:
+    """Seed f: an entry of the executor's continuous log, with the time spent."""
+    note = _required(note, _("Describe the work done."))
+    if not isinstance(minutes, int) or minutes < 1 or minutes > 24 * 60:
+        raise InvalidInput(_("Minutes spent must be a whole number between 1 and 1440."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        WorkLogEntry.objects.create(ticket=locked, author=actor, minutes=minutes, note=note)
+        return {"minutes": minutes}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="log_work", expected_version=expected_version, note=note, change=change
+    )
+
+
+def ask_agent(*, ticket: Ticket | int, actor: Any, question: str, expected_version: int | None = None) -> Ticket:
+    """Seed f: the executor consults the agent about a problem. The agent sees it in their queue."""
+    question = _required(question, _("Write the question."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        consultation = Consultation.objects.create(
+            ticket=locked, kind=ConsultationKind.EXECUTOR_QUESTION, author=actor, text=question
+        )
+        locked.open_questions += 1
+        return {"consultation": consultation.pk}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="ask_agent", expected_version=expected_version, note=question,
+        change=change,
+    )
+
+
+def answer_executor(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    consultation: Consultation | int,
+    answer: str,
+    expected_version: int | None = None,
+) -> Ticket:
+    answer = _required(answer, _("Write the answer."))
+    consultation_id = consultation.pk if isinstance(consultation, Consultation) else consultation
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        question = (
+            Consultation.objects.select_for_update()
+            .filter(pk=consultation_id, ticket=locked, kind=ConsultationKind.EXECUTOR_QUESTION)
+            .first()
+        )
+        if question is None or question.answered_at is not None:
+            raise InvalidInput(_("This question does not exist or has already been answered."))
+        question.answer = answer
+        question.answered_by = actor
+        question.answered_at = timezone.now()
+        question.save(update_fields=["answer", "answered_by", "answered_at"])
+        locked.open_questions = max(0, locked.open_questions - 1)
+        return {"consultation": question.pk, "question": question.text}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="answer_executor", expected_version=expected_version, note=answer,
+        change=change,
+    )
+
+
+def complete_work(*, ticket: Ticket | int, actor: Any, note: str, expected_version: int | None = None) -> Ticket:
+    """Seed f: the executor records that the work is finished; the agent tests it next."""
+    note = _required(note, _("Describe what was done."))
+
+    def change(locked: Ticket) -> None:
+        locked.completed_at = timezone.now()
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="complete", expected_version=expected_version, note=note, change=change
+    )
+
+
+# --- g)–i) test and decide -------------------------------------------------------------------------
+
+
+def log_test(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    note: str,
+    outcome: TestOutcome | str = TestOutcome.NOTE,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Seed i: an entry of the agent's test log."""
+    note = _required(note, _("Describe what was tested."))
+    if outcome not in TestOutcome.values:
+        raise InvalidInput(_("Unknown test outcome."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        TestLogEntry.objects.create(ticket=locked, author=actor, note=note, outcome=outcome)
+        return {"outcome": str(outcome)}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="log_test", expected_version=expected_version, note=note, change=change
+    )
+
+
+def return_to_executor(
+    *, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Seed h: the test failed; the ticket goes back to the executor (step f) with the reason."""
+    reason = _required(reason, _("Give the reason for returning the ticket."))
+
+    def change(locked: Ticket) -> None:
+        locked.completed_at = None
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="return_to_executor", expected_version=expected_version,
+        note=reason, change=change,
+    )
+
+
+def consult_user(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    summary: str,
+    contact: Contact | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Seeds c and h: a phone consultation with the user, logged on the ticket."""
+    summary = _required(summary, _("Summarise the call."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        Consultation.objects.create(
+            ticket=locked,
+            kind=ConsultationKind.USER_CALL,
+            author=actor,
+            contact=contact or locked.contact,
+            text=summary,
+        )
+        return {"contact": str((contact or locked.contact).name)}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="consult_user", expected_version=expected_version, note=summary,
+        change=change,
+    )
+
+
+def accept_solved(
+    *, ticket: Ticket | int, actor: Any, test_note: str = "", note: str = "", expected_version: int | None = None
+) -> Ticket:
+    """Seed h: the agent judges the ticket solved. The testing must be on the test log (seed i)."""
+
+    def change(locked: Ticket) -> None:
+        if test_note.strip():
+            TestLogEntry.objects.create(
+                ticket=locked, author=actor, note=test_note.strip(), outcome=TestOutcome.PASSED
+            )
+        tested = TestLogEntry.objects.filter(ticket=locked)
+        if locked.completed_at is not None:
+            tested = tested.filter(logged_at__gte=locked.completed_at)
+        if not tested.exists():
+            raise InvalidInput(_("Log the testing of the result before judging the ticket solved."))
+        locked.solved_at = timezone.now()
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="accept_solved", expected_version=expected_version,
+        note=note or test_note, change=change,
+    )
+
+
+# --- j) notify, k) close ---------------------------------------------------------------------------
+
+
+def record_notification(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    channel: str,
+    recipient: str,
+    message: str,
+    contact: Contact | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Seed j: the user was told the result — which channel, to whom, what was said."""
+    from customers.choices import NotificationChannel
+
+    if channel not in NotificationChannel.values:
+        raise InvalidInput(_("Choose how the user was notified."))
+    recipient = _required(recipient, _("Say to whom (phone number, address, fax number or e-mail)."))
+    message = _required(message, _("Write what the user was told."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        Notification.objects.create(
+            ticket=locked,
+            channel=channel,
+            contact=contact or locked.contact,
+            recipient=recipient,
+            message=message,
+            recorded_by=actor,
+        )
+        return {"channel": channel, "recipient": recipient}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="record_notification", expected_version=expected_version,
+        note=message, change=change,
+    )
+
+
+def close_ticket(*, ticket: Ticket | int, actor: Any, note: str = "", expected_version: int | None = None) -> Ticket:
+    """Seed k: close, only after the user has been notified of the result."""
+
+    def change(locked: Ticket) -> None:
+        notified = Notification.objects.filter(ticket=locked)
+        if locked.solved_at is not None:
+            notified = notified.filter(notified_at__gte=locked.solved_at)
+        if not notified.exists():
+            raise IllegalTransition(_("The ticket cannot be closed before the user's notification is recorded."))
+        locked.closed_at = timezone.now()
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="close", expected_version=expected_version, note=note, change=change
+    )
+
+
+# --- l) feedback -----------------------------------------------------------------------------------
+
+
+def register_feedback(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    content: str,
+    reopen: bool,
+    channel: Channel | str = Channel.PHONE,
+    contact: Contact | None = None,
+    received_at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Feedback:
+    """Seed l: record the user's feedback on the original ticket, and reopen it or record it only."""
+    content = _required(content, _("Write down the feedback."))
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."))
+    holder: dict[str, Feedback] = {}
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        feedback = Feedback.objects.create(
+            ticket=locked,
+            contact=contact or locked.contact,
+            channel=channel,
+            received_at=received_at or timezone.now(),
+            content=content,
+            outcome=FeedbackOutcome.REOPENED if reopen else FeedbackOutcome.RECORDED,
+            registered_by=actor,
+        )
+        holder["feedback"] = feedback
+        if reopen:
+            locked.reopen_count += 1
+            locked.completed_at = locked.solved_at = locked.closed_at = None
+            locked.rejection_reason = ""
+        return {"feedback": feedback.pk, "channel": str(channel)}
+
+    _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="reopen" if reopen else "record_feedback",
+        expected_version=expected_version,
+        note=content,
+        change=change,
+    )
+    return holder["feedback"]
+
+
+# --- attachments -----------------------------------------------------------------------------------
+
+
+def _store_attachment(ticket: Ticket, actor: Any, upload: UploadedFile, *, description: str) -> Attachment:
+    from django.conf import settings
+
+    size = upload.size or 0
+    if size > settings.PULT_MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            _("The file “%(name)s” is larger than the limit of %(limit)s MB.")
+            % {"name": upload.name, "limit": settings.PULT_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+        )
+    attachment = Attachment(
+        ticket=ticket,
+        original_name=(upload.name or "file")[:255],
+        content_type=(getattr(upload, "content_type", "") or "")[:120],
+        size=size,
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attach_files(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    files: Iterable[UploadedFile],
+    description: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    uploads = list(files)
+    if not uploads:
+        raise InvalidInput(_("Choose a file to attach."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        names = [_store_attachment(locked, actor, upload, description=description).original_name for upload in uploads]
+        return {"files": names}
+
+    return _apply(
+        ticket=ticket, actor=actor, step_name="attach", expected_version=expected_version, note=description,
+        change=change,
+    )
