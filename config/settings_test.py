@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, with test-only secrets, fast hashing and a temp media root."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import DATABASES, STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pult-test-media-")
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: concurrency tests use several connections, which need WAL and a real file.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"pult-test-{os.getpid()}.sqlite3")}
