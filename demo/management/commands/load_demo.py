@@ -1,0 +1,165 @@
+"""Demo data: customers, contacts, modules, one user per role and tickets in different states.
+
+Every ticket is taken through the real workflow services, so its timeline is what a user would see.
+Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from customers.choices import CustomerKind, NotificationChannel
+from customers.models import Contact, Customer, Module
+from tickets import workflow
+from tickets.choices import Channel, Priority, RouteDecision
+
+DEMO_PASSWORD = "pult-demo-2026"
+
+DEMO_USERS = [
+    ("ugyintezo", "Kiss", "Anna", Role.AGENT),
+    ("vezeto", "Nagy", "Péter", Role.MANAGER),
+    ("eloszto", "Szabó", "Judit", Role.DISPATCHER),
+    ("fejleszto", "Tóth", "Gábor", Role.EXECUTOR),
+    ("fejleszto2", "Varga", "Őrs", Role.EXECUTOR),
+    ("panaszfelelos", "Horváth", "Zsófia", Role.COMPLAINT_OFFICER),
+    ("igazgato", "Fehér", "Ürmös", Role.EXECUTIVE),
+    ("admin", "Rendszer", "Gazda", Role.ADMINISTRATOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo customers, contacts, modules, users (one per role) and tickets. Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if User.objects.filter(username="ugyintezo").exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, last, first, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {last} {first} — {role.label} ({role.value})")
+
+    def _load(self) -> None:
+        users: dict[str, User] = {}
+        for username, last, first, role in DEMO_USERS:
+            user = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@pult.localhost",
+                is_staff=role in STAFF_ROLES,
+            )
+            user.groups.add(Group.objects.get(name=role.value))
+            users[username] = user
+
+        modules = {
+            code: Module.objects.create(code=code, name=name, description=description)
+            for code, name, description in [
+                ("szamlazo", "Számlázó", "Számlák, díjbekérők, bizonylatok kiállítása."),
+                ("berszamfejto", "Bérszámfejtő", "Bérszámfejtés és járulékbevallás."),
+                ("keszlet", "Készletnyilvántartó", "Raktárkészlet és leltár."),
+                ("tukorfurogep", "Tükörfúrógép-vezérlő", "Ipari gépvezérlő szoftver."),
+            ]
+        }
+        acme = Customer.objects.create(
+            name="Árvíztűrő Tükörfúrógép Kft.", tax_number="12345678-2-41", address="1117 Budapest, Őrház utca 5.",
+            phone="+36 1 234 5678", email="info@arvizturo.example",
+        )
+        bakery = Customer.objects.create(
+            name="Kőrösi Pékség Bt.", address="6000 Kecskemét, Szélmalom utca 12.", phone="+36 76 555 123",
+        )
+        private = Customer.objects.create(
+            name="Ónodi Ürsula", kind=CustomerKind.PRIVATE_PERSON, address="4025 Debrecen, Kossuth utca 8."
+        )
+        eva = Contact.objects.create(
+            customer=acme, name="Kovács Éva", position="pénzügyi vezető", phone="+36 30 123 4567",
+            email="kovacs.eva@arvizturo.example", postal_address="1117 Budapest, Őrház utca 5.",
+            fax="+36 1 234 5679", preferred_channel=NotificationChannel.EMAIL,
+        )
+        odon = Contact.objects.create(
+            customer=acme, name="Szőke Ödön", position="raktárvezető", phone="+36 20 987 6543",
+            email="szoke.odon@arvizturo.example", preferred_channel=NotificationChannel.PHONE,
+        )
+        gyula = Contact.objects.create(
+            customer=bakery, name="Pék Gyula", phone="+36 76 555 124", postal_address=bakery.address,
+            fax="+36 76 555 125", preferred_channel=NotificationChannel.FAX,
+        )
+        ursula = Contact.objects.create(
+            customer=private, name="Ónodi Ürsula", phone="+36 70 111 2222", email="ursula@example.hu",
+            postal_address=private.address, preferred_channel=NotificationChannel.LETTER,
+        )
+
+        agent, dispatcher = users["ugyintezo"], users["eloszto"]
+        executor, executor2 = users["fejleszto"], users["fejleszto2"]
+        now = timezone.now()
+
+        def new(contact: Contact, subject: str, text: str, channel: str, module: str, hours_ago: int,
+                priority: str = Priority.NORMAL) -> Any:
+            return workflow.register_ticket(
+                actor=agent, contact=contact, subject=subject, description=text, channel=channel,
+                module=modules[module], priority=priority, received_at=now - dt.timedelta(hours=hours_ago),
+            )
+
+        new(eva, "Nem nyomtatható a számla", "A számla nyomtatásakor üres oldal jön ki.", Channel.PHONE,
+            "szamlazo", 2, Priority.HIGH)
+        new(ursula, "Levélben kért tájékoztatás", "Kérem, küldjék meg a szerződés feltételeit.", Channel.POST,
+            "szamlazo", 30)
+
+        t = new(odon, "Leltárív exportja hibás", "Az Excel-export ékezetes nevei olvashatatlanok.", Channel.EMAIL,
+                "keszlet", 26)
+        workflow.verify_ticket(ticket=t, actor=agent, call_summary="Visszahívtam Ödönt, a hiba reprodukálható.")
+
+        t = new(gyula, "Bérjegyzék fax", "Faxon érkezett bérjegyzék-reklamáció.", Channel.FAX, "berszamfejto", 50)
+        workflow.verify_ticket(ticket=t, actor=agent)
+        workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.DISPATCHER, note="Nem tudom eldönteni.")
+
+        t = new(eva, "Díjbekérő sorszámozása", "A díjbekérők sorszáma kétszer szerepel.", Channel.IN_PERSON,
+                "szamlazo", 72)
+        workflow.verify_ticket(ticket=t, actor=agent)
+        workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.EXECUTOR, executor=executor)
+        workflow.start_work(ticket=t, actor=executor)
+        workflow.log_work(ticket=t, actor=executor, minutes=90, note="Sorszámgenerátor vizsgálata.")
+        workflow.ask_agent(ticket=t, actor=executor, question="Melyik telephelyen jelentkezett a hiba?")
+
+        t = new(odon, "Gépvezérlő frissítése", "A tükörfúrógép vezérlője frissítés után nem indul.", Channel.PHONE,
+                "tukorfurogep", 120, Priority.URGENT)
+        workflow.verify_ticket(ticket=t, actor=agent)
+        workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.EXECUTOR, executor=executor2)
+        workflow.start_work(ticket=t, actor=executor2)
+        workflow.log_work(ticket=t, actor=executor2, minutes=120, note="Konfiguráció visszaállítva.")
+        workflow.complete_work(ticket=t, actor=executor2, note="A vezérlő elindul, beállítások visszaállítva.")
+
+        t = new(ursula, "Jelszó-visszaállítás", "Elfelejtettem a jelszavamat.", Channel.PHONE, "szamlazo", 200)
+        workflow.verify_ticket(ticket=t, actor=agent)
+        workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.PERSONALLY)
+        workflow.log_work(ticket=t, actor=agent, minutes=10, note="Jelszó visszaállítva.")
+        workflow.complete_work(ticket=t, actor=agent, note="Új ideiglenes jelszó kiküldve.")
+        workflow.accept_solved(ticket=t, actor=agent, test_note="Bejelentkezés az ideiglenes jelszóval működik.")
+
+        t = new(eva, "Áfakulcs módosítása", "Az új áfakulcs nem jelenik meg.", Channel.EMAIL, "szamlazo", 300)
+        workflow.verify_ticket(ticket=t, actor=agent)
+        workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.DISPATCHER)
+        workflow.dispatch_ticket(ticket=t, actor=dispatcher, executor=executor)
+        workflow.start_work(ticket=t, actor=executor)
+        workflow.log_work(ticket=t, actor=executor, minutes=45, note="Áfatábla frissítve.")
+        workflow.complete_work(ticket=t, actor=executor, note="Áfakulcs beállítva.")
+        workflow.accept_solved(ticket=t, actor=agent, test_note="Próbaszámla a helyes áfával készült.")
+        workflow.record_notification(
+            ticket=t, actor=agent, channel=NotificationChannel.EMAIL, recipient=eva.email,
+            message="Tájékoztattuk, hogy az új áfakulcs beállításra került.",
+        )
+        workflow.close_ticket(ticket=t, actor=agent)
+
+        t = new(gyula, "Spam", "Nyerjen egy autót!", Channel.FAX, "berszamfejto", 400)
+        workflow.reject_ticket(ticket=t, actor=agent, reason="Kéretlen reklám, nem valódi megkeresés.")
