@@ -1,0 +1,21 @@
+// Small behaviours that need no round trip. Everything works without JavaScript too, except the
+// contact picker's search (the new-contact fields remain).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".pick-contact");
+  if (!button) return;
+  var form = button.closest("form");
+  form.querySelector("input[name='contact']").value = button.dataset.contactId;
+  form.querySelector("#chosen-contact").textContent = "✔ " + button.dataset.contactLabel;
+  form.querySelector("#contact-results").innerHTML = "";
+});
+// The notification form: choosing a channel fills in the contact's number, address or e-mail.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (!select.name || !select.name.endsWith("channel")) return;
+  var recipient = select.form && select.form.querySelector("[data-addresses]");
+  if (!recipient) return;
+  recipient.dataset.addresses.split("|").forEach(function (pair) {
+    var parts = pair.split("=");
+    if (parts[0] === select.value) recipient.value = parts.slice(1).join("=");
+  });
+});

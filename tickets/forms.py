@@ -1,0 +1,363 @@
+"""Forms of the ticket pages: the list filter and one small form per workflow step.
+
+Each step form carries the ticket version it was shown with and knows which workflow function it
+submits to; the view only validates and calls ``submit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from customers.choices import NotificationChannel
+from customers.models import Contact, Customer, Module
+from tickets import workflow
+from tickets.choices import Channel, ConsultationKind, RouteDecision, State
+from tickets.choices import TestOutcome as Outcome
+from tickets.models import Consultation, Ticket
+from tickets.selectors import SORTS, TicketFilter
+
+User = get_user_model()
+
+
+def executors() -> QuerySet[Any]:
+    """Active members of the executor role: the people work is assigned to."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class ExecutorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files at once, each checked against the attachment size limit."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        limit = settings.PULT_MAX_ATTACHMENT_BYTES
+        for upload in cleaned:
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("The file “%(name)s” is larger than the limit of %(limit)s MB."),
+                    params={"name": upload.name, "limit": limit // (1024 * 1024)},
+                )
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"])
+        return cleaned
+
+
+class TicketFilterForm(forms.Form):
+    q = forms.CharField(label=_("Number or subject"), required=False)
+    state = forms.MultipleChoiceField(label=_("State"), choices=State.choices, required=False)
+    channel = forms.MultipleChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all(), required=False)
+    contact = forms.ModelChoiceField(
+        label=_("Contact"), queryset=Contact.objects.select_related("customer"), required=False
+    )
+    module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.all(), required=False)
+    assignee = ExecutorChoiceField(label=_("Assignee"), queryset=User.objects.filter(is_active=True), required=False)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("-received", _("Newest received first")),
+            ("received", _("Oldest received first")),
+            ("-number", _("Number, descending")),
+            ("number", _("Number, ascending")),
+            ("state", _("State")),
+            ("-updated", _("Last changed first")),
+        ],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return cleaned
+
+    def to_filter(self) -> tuple[TicketFilter, str]:
+        data = self.cleaned_data if self.is_valid() else {}
+        sort = data.get("sort") or "-received"
+        return (
+            TicketFilter(
+                states=data.get("state") or [],
+                channels=data.get("channel") or [],
+                customer_id=data["customer"].pk if data.get("customer") else None,
+                contact_id=data["contact"].pk if data.get("contact") else None,
+                module_id=data["module"].pk if data.get("module") else None,
+                assignee_id=data["assignee"].pk if data.get("assignee") else None,
+                received_from=data.get("received_from"),
+                received_to=data.get("received_to"),
+                text=data.get("q") or "",
+            ),
+            sort if sort in SORTS else "-received",
+        )
+
+
+# --- step forms ------------------------------------------------------------------------------------
+
+
+class StepForm(forms.Form):
+    """Base of every step form: the version the ticket had when the form was shown."""
+
+    step: str = ""
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        self.ticket = ticket
+        kwargs.setdefault("prefix", self.step)
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["version"].initial = ticket.version
+
+    def submit(self, actor: Any) -> Any:
+        raise NotImplementedError  # every subclass names its workflow function
+
+    @property
+    def label(self) -> Any:
+        return workflow.TRANSITIONS[self.step].label
+
+    def common(self, actor: Any) -> dict[str, Any]:
+        return {"ticket": self.ticket, "actor": actor, "expected_version": self.cleaned_data["version"]}
+
+
+def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class VerifyForm(StepForm):
+    step = "verify"
+    call_summary = _text(_("Phone consultation with the user (if there was one)"))
+    note = _text(_("Note"), rows=2)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.verify_ticket(**self.common(actor), note=data["note"], call_summary=data["call_summary"])
+
+
+class RejectForm(StepForm):
+    step = "reject"
+    reason = _text(_("Why it is not genuine (spam, duplicate, mistaken)"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.reject_ticket(**self.common(actor), reason=self.cleaned_data["reason"])
+
+
+class RoutePersonallyForm(StepForm):
+    step = "route_personally"
+    note = _text(_("Note"), rows=2)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.route_ticket(
+            **self.common(actor), decision=RouteDecision.PERSONALLY, note=self.cleaned_data["note"]
+        )
+
+
+class RouteToExecutorForm(StepForm):
+    step = "route_to_executor"
+    executor = ExecutorChoiceField(label=_("Executor"), queryset=User.objects.none())
+    note = _text(_("Note"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["executor"].queryset = executors()  # type: ignore[attr-defined]
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.route_ticket(
+            **self.common(actor), decision=RouteDecision.EXECUTOR, executor=data["executor"], note=data["note"]
+        )
+
+
+class RouteToDispatcherForm(StepForm):
+    step = "route_to_dispatcher"
+    note = _text(_("Why you could not decide"), rows=2)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.route_ticket(
+            **self.common(actor), decision=RouteDecision.DISPATCHER, note=self.cleaned_data["note"]
+        )
+
+
+class DispatchForm(RouteToExecutorForm):
+    step = "dispatch"
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.dispatch_ticket(**self.common(actor), executor=data["executor"], note=data["note"])
+
+
+class StartForm(StepForm):
+    step = "start"
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.start_work(**self.common(actor))
+
+
+class LogWorkForm(StepForm):
+    step = "log_work"
+    minutes = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=24 * 60)
+    note = _text(_("What was done"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.log_work(**self.common(actor), minutes=data["minutes"], note=data["note"])
+
+
+class AskAgentForm(StepForm):
+    step = "ask_agent"
+    question = _text(_("Question to the agent"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.ask_agent(**self.common(actor), question=self.cleaned_data["question"])
+
+
+class QuestionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.text[:120]
+
+
+class AnswerExecutorForm(StepForm):
+    step = "answer_executor"
+    consultation = QuestionChoiceField(label=_("Question"), queryset=Consultation.objects.none(), empty_label=None)
+    answer = _text(_("Answer"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = Consultation.objects.filter(  # type: ignore[attr-defined]
+            ticket=self.ticket, kind=ConsultationKind.EXECUTOR_QUESTION, answered_at__isnull=True
+        )
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.answer_executor(**self.common(actor), consultation=data["consultation"], answer=data["answer"])
+
+
+class CompleteForm(StepForm):
+    step = "complete"
+    note = _text(_("What was done (for the tester)"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.complete_work(**self.common(actor), note=self.cleaned_data["note"])
+
+
+class LogTestForm(StepForm):
+    step = "log_test"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, initial=Outcome.NOTE)
+    note = _text(_("What was tested and seen"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.log_test(**self.common(actor), note=data["note"], outcome=data["outcome"])
+
+
+class ReturnToExecutorForm(StepForm):
+    step = "return_to_executor"
+    reason = _text(_("Why it goes back"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.return_to_executor(**self.common(actor), reason=self.cleaned_data["reason"])
+
+
+class ConsultUserForm(StepForm):
+    step = "consult_user"
+    summary = _text(_("What was discussed on the phone"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.consult_user(**self.common(actor), summary=self.cleaned_data["summary"])
+
+
+class AcceptSolvedForm(StepForm):
+    step = "accept_solved"
+    test_note = _text(_("Test result (logged as a passed test)"))
+    note = _text(_("Note"), rows=2)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.accept_solved(**self.common(actor), test_note=data["test_note"], note=data["note"])
+
+
+class RecordNotificationForm(StepForm):
+    step = "record_notification"
+    channel = forms.ChoiceField(label=_("How the user was notified"), choices=NotificationChannel.choices)
+    recipient = forms.CharField(label=_("To (phone number, address, fax number or e-mail)"), max_length=300)
+    message = _text(_("What the user was told or sent"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contact = self.ticket.contact
+        if not self.is_bound:
+            self.fields["channel"].initial = contact.preferred_channel
+            self.fields["recipient"].initial = contact.address_for(contact.preferred_channel)
+        self.fields["recipient"].widget.attrs["data-addresses"] = "|".join(
+            f"{value}={contact.address_for(value)}" for value in NotificationChannel.values
+        )
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.record_notification(
+            **self.common(actor), channel=data["channel"], recipient=data["recipient"], message=data["message"]
+        )
+
+
+class CloseForm(StepForm):
+    step = "close"
+    note = _text(_("Note"), rows=2)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.close_ticket(**self.common(actor), note=self.cleaned_data["note"])
+
+
+class AttachForm(StepForm):
+    step = "attach"
+    files = MultipleFileField(label=_("Files"))
+    description = forms.CharField(label=_("Description"), max_length=250, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].required = True
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.attach_files(**self.common(actor), files=data["files"], description=data["description"])
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    form.step: form
+    for form in (
+        VerifyForm, RejectForm, RoutePersonallyForm, RouteToExecutorForm, RouteToDispatcherForm, DispatchForm,
+        StartForm, LogWorkForm, AskAgentForm, AnswerExecutorForm, CompleteForm, LogTestForm, ReturnToExecutorForm,
+        ConsultUserForm, AcceptSolvedForm, RecordNotificationForm, CloseForm, AttachForm,
+    )
+}
+# Feedback steps (record_feedback, reopen) start from the feedback intake sheet, not from a form here.
+FEEDBACK_STEPS = ("record_feedback", "reopen")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from customers.choices import NotificationChannel
+from tickets.choices import Channel, State
+from tickets.choices import TestOutcome as Outcome
+
+register = template.Library()
+
+
+@register.filter
+def state_label(value: str) -> str:
+    return str(State(value).label) if value in State.values else ""
+
+
+@register.filter
+def event_details(event: Any) -> list[tuple[str, str]]:
+    """The event's recorded details as (label, value) pairs in the user's language."""
+    data = event.data or {}
+    rows: list[tuple[str, str]] = []
+    if "assignee" in data:
+        rows.append((_("Assignee"), data["assignee"]))
+    if "minutes" in data:
+        rows.append((_("Minutes spent"), str(data["minutes"])))
+    if "call_summary" in data:
+        rows.append((_("Phone consultation"), data["call_summary"]))
+    if "question" in data:
+        rows.append((_("Question"), data["question"]))
+    if "outcome" in data and data["outcome"] in Outcome.values:
+        rows.append((_("Outcome"), str(Outcome(data["outcome"]).label)))
+    if "channel" in data:
+        channel = data["channel"]
+        label = (
+            NotificationChannel(channel).label
+            if event.action == "record_notification" and channel in NotificationChannel.values
+            else Channel(channel).label if channel in Channel.values else channel
+        )
+        rows.append((_("Channel"), str(label)))
+    if "recipient" in data:
+        rows.append((_("To"), data["recipient"]))
+    if "contact" in data:
+        rows.append((_("Contact"), data["contact"]))
+    if "files" in data:
+        rows.append((_("Files"), ", ".join(data["files"])))
+    return rows
+
+
+@register.filter
+def minutes_as_hours(minutes: int) -> str:
+    hours, rest = divmod(int(minutes or 0), 60)
+    if hours and rest:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}
+    if hours:
+        return _("%(h)d h") % {"h": hours}
+    return _("%(m)d min") % {"m": rest}

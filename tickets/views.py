@@ -1,0 +1,122 @@
+"""Ticket pages: the list, the ticket with its timeline and step forms, attachments, the summary PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.htmx import render_page_or_partial
+from common.pdf import pdf_response, render_pdf
+from tickets import selectors, workflow
+from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
+from tickets.models import Attachment, Ticket
+
+PAGE_SIZE = 25
+
+
+def can_list_tickets(user: Any) -> bool:
+    return bool(user.has_perm("tickets.view_all_tickets") or user.has_perm("tickets.work_on_ticket"))
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", kwargs={"year": ticket.year, "sequence": ticket.sequence})
+
+
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    if not can_list_tickets(request.user):
+        raise PermissionDenied()
+    form = TicketFilterForm(request.GET)
+    filters, sort = form.to_filter()
+    tickets = selectors.ticket_list(user=request.user, filters=filters, sort=sort)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render_page_or_partial(request, "tickets/list.html", "tickets/partials/_results.html", context)
+
+
+def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
+    steps = workflow.allowed_steps(request.user, ticket)
+    forms = []
+    for name in steps:
+        if name in FEEDBACK_STEPS:
+            continue
+        form_class = STEP_FORMS[name]
+        forms.append(bound if bound is not None and bound.step == name else form_class(ticket=ticket))
+    return {
+        "ticket": ticket,
+        "events": selectors.timeline(ticket),
+        "attachments": ticket.attachments.select_related("uploaded_by"),
+        "work_logs": ticket.work_logs.select_related("author"),
+        "test_logs": ticket.test_logs.select_related("author"),
+        "consultations": ticket.consultations.select_related("author", "answered_by", "contact"),
+        "notifications": ticket.notifications.select_related("recorded_by"),
+        "feedback_list": ticket.feedback.select_related("registered_by"),
+        "intake_sheets": ticket.intake_sheets.all(),
+        "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
+        "step_forms": forms,
+        "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),
+        "open_step": bound.step if bound is not None else request.GET.get("step", ""),
+    }
+
+
+@require_GET
+def ticket_detail(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket))
+
+
+@require_POST
+def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> HttpResponse:
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404()
+    form = form_class(request.POST, request.FILES, ticket=ticket)
+    if form.is_valid():
+        try:
+            form.submit(request.user)
+        except workflow.WorkflowError as refused:
+            status = 409 if isinstance(refused, workflow.TicketChangedMeanwhile) else 400
+            if isinstance(refused, workflow.NotAllowed):
+                status = 403
+            form.add_error(None, str(refused.message))
+            ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+            form.ticket = ticket
+            return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=status)
+        messages.success(request, _("Done: %(step)s.") % {"step": form.label})
+        return redirect(_ticket_url(ticket))
+    return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = (
+        Attachment.objects.filter(pk=pk, ticket__in=selectors.visible_to(request.user)).select_related("ticket").first()
+    )
+    if attachment is None:
+        raise Http404()
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def ticket_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    context = _detail_context(request, ticket)
+    pdf = render_pdf("tickets/pdf/summary.html", context, request=request)
+    return pdf_response(pdf, f"feladat-{ticket.year}-{ticket.sequence:06d}.pdf")
