@@ -14,3 +14,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: concurrency tests use several connections, which need WAL and a real file.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"pult-test-{os.getpid()}.sqlite3")}
+STATIC_ROOT = tempfile.mkdtemp(prefix="pult-test-static-")
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

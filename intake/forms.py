@@ -150,8 +150,12 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, ticket_version: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ticket_version: int, can_reopen: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can_reopen:
+            # Only a closed or rejected ticket can be reopened; on an open one, feedback is recorded.
+            self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices if c[0] == self.RECORD]
+            self.fields["outcome"].initial = self.RECORD
         if not self.is_bound:
             self.fields["received_at"].initial = _now_local()
             self.fields["version"].initial = ticket_version

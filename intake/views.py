@@ -121,7 +121,9 @@ def feedback_search(request: HttpRequest) -> HttpResponse:
 @permission_required("tickets.register_feedback", raise_exception=True)
 def feedback_register(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     ticket = ticket_selectors.get_for(request.user, year=year, sequence=sequence)
-    form = FeedbackForm(request.POST or None, ticket_version=ticket.version)
+    form = FeedbackForm(
+        request.POST or None, ticket_version=ticket.version, can_reopen=workflow.can(request.user, ticket, "reopen")
+    )
     status = 200
     if request.method == "POST":
         status = 400

@@ -47,12 +47,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
     steps = workflow.allowed_steps(request.user, ticket)
-    forms = []
-    for name in steps:
-        if name in FEEDBACK_STEPS:
-            continue
-        form_class = STEP_FORMS[name]
-        forms.append(bound if bound is not None and bound.step == name else form_class(ticket=ticket))
+    forms = [STEP_FORMS[name](ticket=ticket) for name in steps if name not in FEEDBACK_STEPS]
+    if bound is not None:
+        # The submitted form comes back first with its errors and everything typed, even when its
+        # step is no longer possible (the ticket changed meanwhile).
+        forms = [bound, *[form for form in forms if form.step != bound.step]]
     return {
         "ticket": ticket,
         "events": selectors.timeline(ticket),

@@ -1,0 +1,261 @@
+"""The ticket pages as each role sees them: access, step forms, errors, concurrent edits, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from common.testing.factories import ContactFactory, ModuleFactory
+from common.testing.workflow import advance, register
+from tickets import workflow
+from tickets.choices import State
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["agent", "manager", "dispatcher", "executor", "complaint_officer", "executive", "administrator"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def detail_url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", args=[ticket.year, ticket.sequence])
+
+
+def step_url(ticket: Ticket, step: str) -> str:
+    return reverse("tickets:step", args=[ticket.year, ticket.sequence, step])
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page():
+    for url in ("/", "/tickets/", "/intake/oral/", "/tickets/2026/1/", "/intake/feedback/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_logs_in_and_gets_its_start_page(role, users):
+    client = Client()
+    response = client.post("/login/", {"username": users[role].username, "password": "Jelszo-2026!"})
+    assert response.status_code == 302
+    page = client.get("/")
+    assert page.status_code == 200
+    assert users[role].display_name in page.content.decode()
+
+
+PAGE_ACCESS = {
+    # url: roles that may open it (others: 403)
+    "/tickets/": {"agent", "manager", "dispatcher", "executor", "complaint_officer"},
+    "/intake/oral/": {"agent", "manager"},
+    "/intake/written/": {"agent", "manager"},
+    "/intake/feedback/": {"agent", "manager"},
+    "/intake/contacts/?q=kov": {"agent", "manager", "administrator"},  # administrators keep the contacts
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url", list(PAGE_ACCESS))
+def test_pages_open_only_for_roles_that_use_them(url, role, users):
+    response = client_for(users[role]).get(url)
+    assert response.status_code == (200 if role in PAGE_ACCESS[url] else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_ticket_page_and_its_pdf_are_reachable_only_by_who_may_see_the_ticket(role, users, contact):
+    ticket = advance(register(users, contact), State.ASSIGNED, users)
+    others = register(users, contact)  # not assigned to anybody
+    client = client_for(users[role])
+    sees_all = role in {"agent", "manager", "dispatcher", "complaint_officer"}
+    assert client.get(detail_url(ticket)).status_code == (200 if sees_all or role == "executor" else 404)
+    assert client.get(detail_url(others)).status_code == (200 if sees_all else 404)
+    pdf = client.get(reverse("tickets:pdf", args=[others.year, others.sequence]))
+    assert pdf.status_code == (200 if sees_all else 404)
+
+
+def test_executor_lists_only_the_tickets_assigned_to_them(users, contact):
+    mine = advance(register(users, contact, subject="Az enyém"), State.ASSIGNED, users)
+    register(users, contact, subject="Másé")
+    page = client_for(users["executor"]).get("/tickets/").content.decode()
+    assert mine.number in page and "Másé" not in page
+    assert client_for(users["other_executor"]).get(detail_url(mine)).status_code == 404
+
+
+def test_ticket_page_offers_only_the_steps_this_user_may_take_now(users, contact):
+    ticket = register(users, contact)
+    agent_page = client_for(users["agent"]).get(detail_url(ticket)).content.decode()
+    assert f'action="{step_url(ticket, "verify")}"' in agent_page
+    assert f'action="{step_url(ticket, "reject")}"' in agent_page
+    assert f'action="{step_url(ticket, "close")}"' not in agent_page
+    dispatcher_page = client_for(users["dispatcher"]).get(detail_url(ticket)).content.decode()
+    assert "/steps/" not in dispatcher_page
+
+
+def test_agent_verifies_through_the_page_and_the_timeline_shows_it(users, contact):
+    ticket = register(users, contact)
+    client = client_for(users["agent"])
+    response = client.post(
+        step_url(ticket, "verify"),
+        {"verify-version": ticket.version, "verify-call_summary": "Visszahívva, valós hiba.", "verify-note": ""},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == State.VERIFIED
+    page = client.get(detail_url(ticket)).content.decode()
+    assert "Visszahívva, valós hiba." in page
+
+
+def test_illegal_step_posted_by_hand_is_refused_with_a_message_and_changes_nothing(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    response = client_for(users["agent"]).post(step_url(ticket, "close"), {"close-version": ticket.version})
+    assert response.status_code == 400
+    assert "Lezárás" in response.content.decode()
+    response = client_for(users["executor"]).post(
+        step_url(ticket, "verify"), {"verify-version": ticket.version}
+    )
+    assert response.status_code == 403
+    assert Ticket.objects.get(pk=ticket.pk).state == State.IN_PROGRESS
+
+
+def test_wrong_form_data_shows_errors_and_keeps_what_was_typed(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    response = client_for(users["executor"]).post(
+        step_url(ticket, "log_work"),
+        {"log_work-version": ticket.version, "log_work-minutes": "0", "log_work-note": "Adatbázis-index újraépítve"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Adatbázis-index újraépítve" in body
+    assert 'class="error"' in body
+    assert ticket.work_logs.count() == 0
+
+
+def test_second_person_acting_on_a_changed_ticket_is_told_and_loses_nothing(users, contact):
+    ticket = register(users, contact)
+    shown_version = ticket.version
+    first, second = client_for(users["manager"]), client_for(users["agent"])
+    assert first.post(
+        step_url(ticket, "consult_user"),
+        {"consult_user-version": shown_version, "consult_user-summary": "Egyeztetés a felhasználóval"},
+    ).status_code == 302
+    response = second.post(
+        step_url(ticket, "reject"),
+        {"reject-version": shown_version, "reject-reason": "Úgy tűnik, duplikátum: 2026/000001"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "időközben megváltozott" in body
+    assert "Úgy tűnik, duplikátum: 2026/000001" in body
+    assert "Egyeztetés a felhasználóval" in body  # the other person's change is shown
+    assert Ticket.objects.get(pk=ticket.pk).state == State.NEW
+
+
+def test_list_filters_by_state_channel_module_and_received_period(users, contact):
+    module = ModuleFactory(name="Bérszámfejtő")
+    verified = advance(register(users, contact, subject="Első", channel="email", module=module), State.VERIFIED, users)
+    register(users, contact, subject="Második", channel="post")
+    client = client_for(users["agent"])
+    page = client.get("/tickets/", {"state": "verified"}).content.decode()
+    assert verified.number in page and "Második" not in page
+    page = client.get("/tickets/", {"channel": "post"}).content.decode()
+    assert "Második" in page and "Első" not in page
+    page = client.get("/tickets/", {"module": module.pk}).content.decode()
+    assert "Első" in page and "Második" not in page
+    page = client.get("/tickets/", {"received_from": "2000-01-01", "received_to": "2000-12-31"}).content.decode()
+    assert "Első" not in page and "Második" not in page
+    bad = client.get("/tickets/", {"received_from": "2026-12-31", "received_to": "2026-01-01"})
+    assert bad.status_code == 200 and "flash error" in bad.content.decode()
+
+
+def test_list_sorts_and_paginates(users, contact):
+    for index in range(30):
+        register(users, contact, subject=f"Tárgy {index:02d}")
+    client = client_for(users["agent"])
+    first_page = client.get("/tickets/", {"sort": "number"}).content.decode()
+    assert "Tárgy 00" in first_page and "Tárgy 29" not in first_page
+    second_page = client.get("/tickets/", {"sort": "number", "page": 2}).content.decode()
+    assert "Tárgy 29" in second_page and "Tárgy 00" not in second_page
+    partial = client.get("/tickets/", {"sort": "number"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "Tárgy 00" in partial
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_list_and_start_pages_run_the_same_number_of_queries_for_3_or_40_tickets(users):
+    client = client_for(users["manager"])
+    for index in range(3):
+        advance(register(users, ContactFactory(), module=ModuleFactory()), State.ASSIGNED, users)
+    few_list, few_home = _queries(client, "/tickets/"), _queries(client, "/")
+    for index in range(37):
+        advance(register(users, ContactFactory(), module=ModuleFactory()), State.ASSIGNED, users)
+    assert _queries(client, "/tickets/") == few_list
+    assert _queries(client, "/") == few_home
+
+
+def test_ticket_page_query_count_does_not_grow_with_its_history(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    client = client_for(users["agent"])
+    short = _queries(client, detail_url(ticket))
+    for index in range(15):
+        workflow.log_work(ticket=ticket, actor=users["executor"], minutes=5, note=f"lépés {index}")
+        workflow.consult_user(ticket=ticket, actor=users["agent"], summary=f"hívás {index}")
+    assert _queries(client, detail_url(ticket)) == short
+
+
+def test_attachment_is_downloaded_as_a_file_never_rendered(users, contact):
+    ticket = register(users, contact)
+    workflow.attach_files(
+        ticket=ticket, actor=users["agent"],
+        files=[SimpleUploadedFile("<script>levél.html", b"<script>alert(1)</script>", content_type="text/html")],
+    )
+    attachment = ticket.attachments.get()
+    response = client_for(users["agent"]).get(reverse("tickets:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/octet-stream"
+    assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+    assert client_for(users["executor"]).get(reverse("tickets:attachment", args=[attachment.pk])).status_code == 404
+    page = client_for(users["agent"]).get(detail_url(ticket)).content.decode()
+    assert "<script>levél.html" not in page and "&lt;script&gt;levél.html" in page
+
+
+def test_oversized_attachment_is_refused_with_a_message(users, contact, settings):
+    settings.PULT_MAX_ATTACHMENT_BYTES = 1024
+    ticket = register(users, contact)
+    response = client_for(users["agent"]).post(
+        step_url(ticket, "attach"),
+        {"attach-version": ticket.version, "attach-files": SimpleUploadedFile("nagy.pdf", b"x" * 2048)},
+    )
+    assert response.status_code == 400
+    assert "nagy.pdf" in response.content.decode()
+    assert ticket.attachments.count() == 0
+
+
+def test_ticket_summary_pdf_is_a4_with_hungarian_letters(users):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    contact = ContactFactory(name="Őszi Űrsula", customer__name="Árvíztűrő Tükörfúrógép Kft.")
+    ticket = register(users, contact, subject="Ékezetek: á é í ó ö ő ú ü ű Á É Í Ó Ö Ő Ú Ü Ű")
+    response = client_for(users["agent"]).get(reverse("tickets:pdf", args=[ticket.year, ticket.sequence]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    page = reader.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "á é í ó ö ő ú ü ű Á É Í Ó Ö Ő Ú Ü Ű" in text
+    assert "Árvíztűrő Tükörfúrógép Kft." in text and "Őszi Űrsula" in text
+    assert ticket.number in text
