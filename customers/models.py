@@ -11,9 +11,7 @@ from customers.choices import CustomerKind, NotificationChannel
 def phone_digits(value: str) -> str:
     """Digits of a phone number without the country/trunk prefix, so +36 30 123 4567 matches 06301234567."""
     digits = re.sub(r"\D", "", value or "")
-    if digits.startswith("36"):
-        digits = digits[2:]
-    elif digits.startswith("06"):
+    if digits.startswith("36") or digits.startswith("06"):
         digits = digits[2:]
     return digits
 

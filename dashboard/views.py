@@ -18,8 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"queue_length": QUEUE_LENGTH}
     if user.has_perm("tickets.verify_ticket"):
         context["queues"] = [
-            (key, queryset[:QUEUE_LENGTH], queryset.count())
-            for key, queryset in selectors.agent_queues(user).items()
+            (key, queryset[:QUEUE_LENGTH], queryset.count()) for key, queryset in selectors.agent_queues(user).items()
         ]
     if user.has_perm("tickets.dispatch_ticket"):
         queue = selectors.dispatcher_queue(user)

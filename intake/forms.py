@@ -32,7 +32,9 @@ class ContactPickerForm(forms.Form):
     """A contact found by name, phone or e-mail — or created on the spot from the fields below."""
 
     contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.filter(is_active=True), required=False,
+        label=_("Contact"),
+        queryset=Contact.objects.filter(is_active=True),
+        required=False,
         widget=forms.HiddenInput,
     )
     new_name = forms.CharField(label=_("Name"), max_length=200, required=False)
@@ -41,15 +43,20 @@ class ContactPickerForm(forms.Form):
     new_postal_address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
     new_fax = forms.CharField(label=_("Fax number"), max_length=40, required=False)
     new_preferred_channel = forms.ChoiceField(
-        label=_("Preferred notification channel"), choices=[("", "—"), *NotificationChannel.choices],
+        label=_("Preferred notification channel"),
+        choices=[("", "—"), *NotificationChannel.choices],
         required=False,
     )
     new_customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.filter(is_active=True), required=False,
+        label=_("Customer"),
+        queryset=Customer.objects.filter(is_active=True),
+        required=False,
         empty_label=_("— new customer —"),
     )
     new_customer_name = forms.CharField(
-        label=_("New customer's name"), max_length=200, required=False,
+        label=_("New customer's name"),
+        max_length=200,
+        required=False,
         help_text=_("Leave empty for a private person."),
     )
 
@@ -97,8 +104,16 @@ class OralIntakeForm(ContactPickerForm, RequestDetailsMixin):
     content = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
 
     field_order = [
-        "channel", "received_at", "caller_name", "caller_phone", "caller_email", "contact",
-        "module", "priority", "subject", "content",
+        "channel",
+        "received_at",
+        "caller_name",
+        "caller_phone",
+        "caller_email",
+        "contact",
+        "module",
+        "priority",
+        "subject",
+        "content",
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,7 +23,11 @@ class IntakeSheet(models.Model):
         "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("contact")
     )
     module = models.ForeignKey(
-        "customers.Module", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        "customers.Module",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("module"),
     )
     subject = models.CharField(_("subject"), max_length=250)
@@ -34,7 +38,10 @@ class IntakeSheet(models.Model):
     taken_at = models.DateTimeField(_("filled in"), default=timezone.now)
     # The ticket registered from this sheet, or (for feedback) the original ticket it was recorded on.
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.PROTECT, related_name="intake_sheets", null=True,
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        related_name="intake_sheets",
+        null=True,
         verbose_name=_("ticket"),
     )
     feedback = models.OneToOneField(

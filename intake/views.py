@@ -107,9 +107,7 @@ def contact_search(request: HttpRequest) -> HttpResponse:
 def feedback_search(request: HttpRequest) -> HttpResponse:
     form = FeedbackSearchForm(request.GET or None)
     tickets = (
-        selectors.original_ticket_search(user=request.user, query=form.cleaned_data["q"])
-        if form.is_valid()
-        else None
+        selectors.original_ticket_search(user=request.user, query=form.cleaned_data["q"]) if form.is_valid() else None
     )
     context = {"form": form, "tickets": tickets}
     return render_page_or_partial(
@@ -130,7 +128,7 @@ def feedback_register(request: HttpRequest, year: int, sequence: int) -> HttpRes
         if form.is_valid():
             data = form.cleaned_data
             try:
-                feedback, sheet = services.feedback_register(
+                _feedback, sheet = services.feedback_register(
                     actor=request.user,
                     ticket=ticket,
                     expected_version=data["version"],

@@ -29,9 +29,7 @@ User = get_user_model()
 def executors() -> QuerySet[Any]:
     """Active members of the executor role: the people work is assigned to."""
     return (
-        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR)
-        .distinct()
-        .order_by("last_name", "first_name")
+        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR).distinct().order_by("last_name", "first_name")
     )
 
 
@@ -354,9 +352,24 @@ class AttachForm(StepForm):
 STEP_FORMS: dict[str, type[StepForm]] = {
     form.step: form
     for form in (
-        VerifyForm, RejectForm, RoutePersonallyForm, RouteToExecutorForm, RouteToDispatcherForm, DispatchForm,
-        StartForm, LogWorkForm, AskAgentForm, AnswerExecutorForm, CompleteForm, LogTestForm, ReturnToExecutorForm,
-        ConsultUserForm, AcceptSolvedForm, RecordNotificationForm, CloseForm, AttachForm,
+        VerifyForm,
+        RejectForm,
+        RoutePersonallyForm,
+        RouteToExecutorForm,
+        RouteToDispatcherForm,
+        DispatchForm,
+        StartForm,
+        LogWorkForm,
+        AskAgentForm,
+        AnswerExecutorForm,
+        CompleteForm,
+        LogTestForm,
+        ReturnToExecutorForm,
+        ConsultUserForm,
+        AcceptSolvedForm,
+        RecordNotificationForm,
+        CloseForm,
+        AttachForm,
     )
 }
 # Feedback steps (record_feedback, reopen) start from the feedback intake sheet, not from a form here.

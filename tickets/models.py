@@ -36,6 +36,9 @@ class TicketNumberSequence(models.Model):
     class Meta:
         verbose_name = _("ticket number sequence")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class Ticket(models.Model):
     """One entry of the registry (feladat)."""
@@ -191,6 +194,9 @@ class WorkLogEntry(models.Model):
         verbose_name_plural = _("work-log entries")
         ordering = ["logged_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.minutes} min"
+
 
 class TestLogEntry(models.Model):
     """The agent's log of testing the executor's result (seed i)."""
@@ -206,6 +212,9 @@ class TestLogEntry(models.Model):
         verbose_name_plural = _("test-log entries")
         ordering = ["logged_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.outcome}"
+
 
 class Consultation(models.Model):
     """A phone call with the user, or a question from the executor to the agent and its answer."""
@@ -213,9 +222,7 @@ class Consultation(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="consultations")
     kind = models.CharField(_("kind"), max_length=20, choices=ConsultationKind)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    contact = models.ForeignKey("customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     text = models.TextField(_("summary or question"))
     answer = models.TextField(_("answer"), blank=True)
@@ -228,6 +235,9 @@ class Consultation(models.Model):
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["kind", "answered_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
     @property
     def is_open_question(self) -> bool:
         return self.kind == ConsultationKind.EXECUTOR_QUESTION and self.answered_at is None
@@ -238,9 +248,7 @@ class Notification(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="notifications")
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
-    contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    contact = models.ForeignKey("customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     recipient = models.CharField(_("to (number, address or e-mail)"), max_length=300)
     message = models.TextField(_("what was said or sent"))
     notified_at = models.DateTimeField(_("time"), default=timezone.now)
@@ -251,14 +259,15 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["notified_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.channel} {self.recipient}"
+
 
 class Feedback(models.Model):
     """A user's feedback on a ticket (seed l): it reopened the ticket, or was only recorded."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="feedback")
-    contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    contact = models.ForeignKey("customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel)
     received_at = models.DateTimeField(_("received"))
     content = models.TextField(_("feedback"))
@@ -270,6 +279,9 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["registered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.outcome}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -295,3 +307,6 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -9,12 +9,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tickets.choices import Action, ConsultationKind, State
+from tickets.choices import ConsultationKind, State
 from tickets.models import Consultation, Ticket, TicketEvent
 
 
 def visible_to(user: Any) -> QuerySet[Ticket]:
-    """Every ticket `user` may see: all of them for agents, managers and dispatchers; the assigned ones for executors."""
+    """Every ticket `user` may see: all for agents, managers and dispatchers; the assigned ones for executors."""
     tickets = Ticket.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return tickets.none()
@@ -139,5 +139,3 @@ def state_counts(user: Any) -> dict[str, int]:
 
     rows = visible_to(user).values("state").annotate(n=Count("id")).order_by()
     return {row["state"]: row["n"] for row in rows}
-
-

@@ -106,7 +106,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise Http404()
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -100,65 +100,120 @@ TRANSITIONS: dict[str, Step] = {
         Action.REJECT, frozenset({_S.NEW}), _S.REJECTED, "tickets.verify_ticket", label=_("Reject as not genuine")
     ),
     "route_personally": Step(
-        Action.ROUTE_PERSONALLY, frozenset({_S.VERIFIED}), _S.IN_PROGRESS, "tickets.route_ticket",
+        Action.ROUTE_PERSONALLY,
+        frozenset({_S.VERIFIED}),
+        _S.IN_PROGRESS,
+        "tickets.route_ticket",
         label=_("Solve personally"),
     ),
     "route_to_executor": Step(
-        Action.ROUTE_TO_EXECUTOR, frozenset({_S.VERIFIED}), _S.ASSIGNED, "tickets.route_ticket",
+        Action.ROUTE_TO_EXECUTOR,
+        frozenset({_S.VERIFIED}),
+        _S.ASSIGNED,
+        "tickets.route_ticket",
         label=_("Assign to executor"),
     ),
     "route_to_dispatcher": Step(
-        Action.ROUTE_TO_DISPATCHER, frozenset({_S.VERIFIED}), _S.DISPATCHING, "tickets.route_ticket",
+        Action.ROUTE_TO_DISPATCHER,
+        frozenset({_S.VERIFIED}),
+        _S.DISPATCHING,
+        "tickets.route_ticket",
         label=_("Pass to the dispatcher"),
     ),
     "dispatch": Step(
-        Action.DISPATCH, frozenset({_S.DISPATCHING}), _S.ASSIGNED, "tickets.dispatch_ticket",
+        Action.DISPATCH,
+        frozenset({_S.DISPATCHING}),
+        _S.ASSIGNED,
+        "tickets.dispatch_ticket",
         label=_("Dispatch to executor"),
     ),
     "start": Step(
-        Action.START, frozenset({_S.ASSIGNED}), _S.IN_PROGRESS, "tickets.work_on_ticket", assignee_only=True,
+        Action.START,
+        frozenset({_S.ASSIGNED}),
+        _S.IN_PROGRESS,
+        "tickets.work_on_ticket",
+        assignee_only=True,
         label=_("Start work"),
     ),
     "log_work": Step(
-        Action.LOG_WORK, frozenset({_S.IN_PROGRESS}), None, "tickets.work_on_ticket", assignee_only=True,
+        Action.LOG_WORK,
+        frozenset({_S.IN_PROGRESS}),
+        None,
+        "tickets.work_on_ticket",
+        assignee_only=True,
         label=_("Log work"),
     ),
     "ask_agent": Step(
-        Action.ASK_AGENT, frozenset({_S.ASSIGNED, _S.IN_PROGRESS}), None, "tickets.work_on_ticket",
-        assignee_only=True, label=_("Ask the agent"),
+        Action.ASK_AGENT,
+        frozenset({_S.ASSIGNED, _S.IN_PROGRESS}),
+        None,
+        "tickets.work_on_ticket",
+        assignee_only=True,
+        label=_("Ask the agent"),
     ),
     "answer_executor": Step(
-        Action.ANSWER_EXECUTOR, frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED}), None,
-        "tickets.answer_question", label=_("Answer the executor"),
+        Action.ANSWER_EXECUTOR,
+        frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED}),
+        None,
+        "tickets.answer_question",
+        label=_("Answer the executor"),
     ),
     "complete": Step(
-        Action.COMPLETE, frozenset({_S.IN_PROGRESS}), _S.COMPLETED, "tickets.work_on_ticket", assignee_only=True,
+        Action.COMPLETE,
+        frozenset({_S.IN_PROGRESS}),
+        _S.COMPLETED,
+        "tickets.work_on_ticket",
+        assignee_only=True,
         label=_("Record completion"),
     ),
     "log_test": Step(
-        Action.LOG_TEST, frozenset({_S.COMPLETED}), None, "tickets.test_ticket", label=_("Log test"),
+        Action.LOG_TEST,
+        frozenset({_S.COMPLETED}),
+        None,
+        "tickets.test_ticket",
+        label=_("Log test"),
     ),
     "return_to_executor": Step(
-        Action.RETURN_TO_EXECUTOR, frozenset({_S.COMPLETED}), _S.IN_PROGRESS, "tickets.test_ticket",
+        Action.RETURN_TO_EXECUTOR,
+        frozenset({_S.COMPLETED}),
+        _S.IN_PROGRESS,
+        "tickets.test_ticket",
         label=_("Return to the executor"),
     ),
     "consult_user": Step(
-        Action.CONSULT_USER, _ACTIVE, None, "tickets.consult_user", label=_("Log a call with the user"),
+        Action.CONSULT_USER,
+        _ACTIVE,
+        None,
+        "tickets.consult_user",
+        label=_("Log a call with the user"),
     ),
     "accept_solved": Step(
-        Action.ACCEPT_SOLVED, frozenset({_S.COMPLETED}), _S.SOLVED, "tickets.test_ticket",
+        Action.ACCEPT_SOLVED,
+        frozenset({_S.COMPLETED}),
+        _S.SOLVED,
+        "tickets.test_ticket",
         label=_("Judge solved"),
     ),
     "record_notification": Step(
-        Action.RECORD_NOTIFICATION, frozenset({_S.SOLVED}), _S.NOTIFIED, "tickets.notify_user",
+        Action.RECORD_NOTIFICATION,
+        frozenset({_S.SOLVED}),
+        _S.NOTIFIED,
+        "tickets.notify_user",
         label=_("Record notification"),
     ),
     "close": Step(Action.CLOSE, frozenset({_S.NOTIFIED}), _S.CLOSED, "tickets.close_ticket", label=_("Close")),
     "record_feedback": Step(
-        Action.RECORD_FEEDBACK, _ALL, None, "tickets.register_feedback", label=_("Record feedback only"),
+        Action.RECORD_FEEDBACK,
+        _ALL,
+        None,
+        "tickets.register_feedback",
+        label=_("Record feedback only"),
     ),
     "reopen": Step(
-        Action.REOPEN, frozenset({_S.CLOSED, _S.REJECTED}), _S.NEW, "tickets.register_feedback",
+        Action.REOPEN,
+        frozenset({_S.CLOSED, _S.REJECTED}),
+        _S.NEW,
+        "tickets.register_feedback",
         label=_("Reopen on feedback"),
     ),
     "attach": Step(Action.ATTACH, _ALL, None, "tickets.register_ticket", label=_("Attach a file")),
@@ -245,9 +300,7 @@ def _check_executor(executor: Any) -> None:
 
 def _take_number(year: int) -> int:
     """The next number of `year`, taken under a row lock in the caller's transaction (gap-free)."""
-    TicketNumberSequence.objects.bulk_create(
-        [TicketNumberSequence(year=year, last_number=0)], ignore_conflicts=True
-    )
+    TicketNumberSequence.objects.bulk_create([TicketNumberSequence(year=year, last_number=0)], ignore_conflicts=True)
     sequence = TicketNumberSequence.objects.select_for_update().get(year=year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
@@ -341,9 +394,7 @@ def verify_ticket(
     )
 
 
-def reject_ticket(
-    *, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None
-) -> Ticket:
+def reject_ticket(*, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None) -> Ticket:
     """Seed c: not genuine (spam, duplicate, mistaken). It stays in the registry with the reason."""
     reason = _required(reason, _("Give the reason for the rejection."))
 
@@ -375,8 +426,12 @@ def route_ticket(
             return {"assignee": actor.display_name}
 
         return _apply(
-            ticket=ticket, actor=actor, step_name="route_personally", expected_version=expected_version,
-            note=note, change=take,
+            ticket=ticket,
+            actor=actor,
+            step_name="route_personally",
+            expected_version=expected_version,
+            note=note,
+            change=take,
         )
     if decision == RouteDecision.EXECUTOR:
         _check_executor(executor)
@@ -386,8 +441,12 @@ def route_ticket(
             return {"assignee": executor.display_name}
 
         return _apply(
-            ticket=ticket, actor=actor, step_name="route_to_executor", expected_version=expected_version,
-            note=note, change=assign,
+            ticket=ticket,
+            actor=actor,
+            step_name="route_to_executor",
+            expected_version=expected_version,
+            note=note,
+            change=assign,
         )
     if decision == RouteDecision.DISPATCHER:
         return _apply(
@@ -447,7 +506,11 @@ def ask_agent(*, ticket: Ticket | int, actor: Any, question: str, expected_versi
         return {"consultation": consultation.pk}
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="ask_agent", expected_version=expected_version, note=question,
+        ticket=ticket,
+        actor=actor,
+        step_name="ask_agent",
+        expected_version=expected_version,
+        note=question,
         change=change,
     )
 
@@ -479,7 +542,11 @@ def answer_executor(
         return {"consultation": question.pk, "question": question.text}
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="answer_executor", expected_version=expected_version, note=answer,
+        ticket=ticket,
+        actor=actor,
+        step_name="answer_executor",
+        expected_version=expected_version,
+        note=answer,
         change=change,
     )
 
@@ -521,9 +588,7 @@ def log_test(
     )
 
 
-def return_to_executor(
-    *, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None
-) -> Ticket:
+def return_to_executor(*, ticket: Ticket | int, actor: Any, reason: str, expected_version: int | None = None) -> Ticket:
     """Seed h: the test failed; the ticket goes back to the executor (step f) with the reason."""
     reason = _required(reason, _("Give the reason for returning the ticket."))
 
@@ -531,8 +596,12 @@ def return_to_executor(
         locked.completed_at = None
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="return_to_executor", expected_version=expected_version,
-        note=reason, change=change,
+        ticket=ticket,
+        actor=actor,
+        step_name="return_to_executor",
+        expected_version=expected_version,
+        note=reason,
+        change=change,
     )
 
 
@@ -558,7 +627,11 @@ def consult_user(
         return {"contact": str((contact or locked.contact).name)}
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="consult_user", expected_version=expected_version, note=summary,
+        ticket=ticket,
+        actor=actor,
+        step_name="consult_user",
+        expected_version=expected_version,
+        note=summary,
         change=change,
     )
 
@@ -570,9 +643,7 @@ def accept_solved(
 
     def change(locked: Ticket) -> None:
         if test_note.strip():
-            TestLogEntry.objects.create(
-                ticket=locked, author=actor, note=test_note.strip(), outcome=TestOutcome.PASSED
-            )
+            TestLogEntry.objects.create(ticket=locked, author=actor, note=test_note.strip(), outcome=TestOutcome.PASSED)
         tested = TestLogEntry.objects.filter(ticket=locked)
         if locked.completed_at is not None:
             tested = tested.filter(logged_at__gte=locked.completed_at)
@@ -581,8 +652,12 @@ def accept_solved(
         locked.solved_at = timezone.now()
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="accept_solved", expected_version=expected_version,
-        note=note or test_note, change=change,
+        ticket=ticket,
+        actor=actor,
+        step_name="accept_solved",
+        expected_version=expected_version,
+        note=note or test_note,
+        change=change,
     )
 
 
@@ -619,8 +694,12 @@ def record_notification(
         return {"channel": channel, "recipient": recipient}
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="record_notification", expected_version=expected_version,
-        note=message, change=change,
+        ticket=ticket,
+        actor=actor,
+        step_name="record_notification",
+        expected_version=expected_version,
+        note=message,
+        change=change,
     )
 
 
@@ -730,6 +809,10 @@ def attach_files(
         return {"files": names}
 
     return _apply(
-        ticket=ticket, actor=actor, step_name="attach", expected_version=expected_version, note=description,
+        ticket=ticket,
+        actor=actor,
+        step_name="attach",
+        expected_version=expected_version,
+        note=description,
         change=change,
     )

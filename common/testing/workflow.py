@@ -23,7 +23,11 @@ PATH = [
 
 
 def register(users: dict[str, Any], contact: Any, **kwargs: Any) -> Ticket:
-    data = {"subject": "Nem nyomtat a számlázó", "description": "A nyomtatás gomb nem működik.", "channel": Channel.PHONE}
+    data = {
+        "subject": "Nem nyomtat a számlázó",
+        "description": "A nyomtatás gomb nem működik.",
+        "channel": Channel.PHONE,
+    }
     data.update(kwargs)
     return workflow.register_ticket(actor=users["agent"], contact=contact, **data)
 

@@ -41,7 +41,7 @@ def log_in(browser: Any, base: str, username: str) -> Any:
     return page
 
 
-def take_step(page: Any, step: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None) -> None:
+def take_step(page: Any, step: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None):
     box = page.locator(f"#step-{step}")
     box.locator("summary").click()
     for name, value in (fields or {}).items():
@@ -60,7 +60,7 @@ def state_of(page: Any) -> str:
 
 def test_a_ticket_walks_from_phone_intake_to_closing_and_reopens_on_feedback(browser, live_server, users):
     base = live_server.url
-    contact = ContactFactory(name="Kovács Éva", phone="+36 30 123 4567", customer__name="Árvíztűrő Kft.")
+    ContactFactory(name="Kovács Éva", phone="+36 30 123 4567", customer__name="Árvíztűrő Kft.")
     ModuleFactory(name="Számlázó")
     executor = users["executor"]
 
@@ -102,8 +102,12 @@ def test_a_ticket_walks_from_phone_intake_to_closing_and_reopens_on_feedback(bro
     take_step(agent, "log_test", {"note": "Próbanyomtatás: a fejléc megjelenik."})
     take_step(agent, "accept_solved")
     assert state_of(agent) == "solved"
-    take_step(agent, "record_notification", selects={"channel": "phone"},
-              fields={"message": "Telefonon közöltem, hogy a hiba javítva."})
+    take_step(
+        agent,
+        "record_notification",
+        selects={"channel": "phone"},
+        fields={"message": "Telefonon közöltem, hogy a hiba javítva."},
+    )
     # Choosing "phone" filled in the contact's number as the recipient.
     assert "+36 30 123 4567" in agent.locator(".timeline li.action-record_notification").inner_text()
     take_step(agent, "close")
@@ -121,12 +125,28 @@ def test_a_ticket_walks_from_phone_intake_to_closing_and_reopens_on_feedback(bro
     assert state_of(agent) == "new"
 
     timeline = agent.locator(".timeline").inner_text()
-    for text in ("Visszahívtam, a hiba valós.", "Nem tudom eldönteni", "Nyomtatási sablon javítva.",
-                 "A sablon fejléce hiányzott", "Próbanyomtatás", "Telefonon közöltem",
-                 "A hiba a havi zárásnál újra jelentkezett."):
+    for text in (
+        "Visszahívtam, a hiba valós.",
+        "Nem tudom eldönteni",
+        "Nyomtatási sablon javítva.",
+        "A sablon fejléce hiányzott",
+        "Próbanyomtatás",
+        "Telefonon közöltem",
+        "A hiba a havi zárásnál újra jelentkezett.",
+    ):
         assert text in timeline, text
     actions = agent.locator(".timeline li").evaluate_all("items => items.map(i => i.className)")
     assert [a.split("action-")[-1] for a in actions] == [
-        "register", "verify", "route_to_dispatcher", "dispatch", "start", "log_work", "complete", "log_test",
-        "accept_solved", "record_notification", "close", "reopen",
+        "register",
+        "verify",
+        "route_to_dispatcher",
+        "dispatch",
+        "start",
+        "log_work",
+        "complete",
+        "log_test",
+        "accept_solved",
+        "record_notification",
+        "close",
+        "reopen",
     ]

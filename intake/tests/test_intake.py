@@ -77,8 +77,12 @@ def test_contact_is_found_by_name_phone_or_email(users):
 def test_unknown_caller_is_registered_as_a_new_contact_on_the_spot(users):
     response = client_for(users["agent"]).post(
         reverse("intake:oral"),
-        oral_data(channel=Channel.IN_PERSON, new_name="Új Ügyfél Ágnes", new_phone="+36 1 222 3333",
-                  new_customer_name="Zöldség Bt."),
+        oral_data(
+            channel=Channel.IN_PERSON,
+            new_name="Új Ügyfél Ágnes",
+            new_phone="+36 1 222 3333",
+            new_customer_name="Zöldség Bt.",
+        ),
     )
     assert response.status_code == 302
     contact = Contact.objects.get(name="Új Ügyfél Ágnes")
@@ -112,9 +116,13 @@ def test_written_request_keeps_its_scanned_attachments(users):
     response = client_for(users["agent"]).post(
         reverse("intake:written"),
         {
-            "channel": Channel.POST, "received_at": local(timezone.now() - dt.timedelta(days=1)),
-            "contact": contact.pk, "priority": "normal", "subject": "Postán érkezett kérés",
-            "content": "Tisztelt Ügyfélszolgálat! …", "attachments": [scan, fax],
+            "channel": Channel.POST,
+            "received_at": local(timezone.now() - dt.timedelta(days=1)),
+            "contact": contact.pk,
+            "priority": "normal",
+            "subject": "Postán érkezett kérés",
+            "content": "Tisztelt Ügyfélszolgálat! …",
+            "attachments": [scan, fax],
         },
     )
     assert response.status_code == 302
@@ -129,8 +137,12 @@ def test_written_request_with_an_oversized_scan_is_refused_and_nothing_is_regist
     response = client_for(users["agent"]).post(
         reverse("intake:written"),
         {
-            "channel": Channel.FAX, "received_at": local(timezone.now()), "contact": ContactFactory().pk,
-            "priority": "normal", "subject": "Fax", "content": "Faxtartalom",
+            "channel": Channel.FAX,
+            "received_at": local(timezone.now()),
+            "contact": ContactFactory().pk,
+            "priority": "normal",
+            "subject": "Fax",
+            "content": "Faxtartalom",
             "attachments": [SimpleUploadedFile("nagy.tiff", b"x" * 500)],
         },
     )
@@ -144,8 +156,14 @@ def test_feedback_search_finds_the_original_by_number_contact_phone_email_and_su
     ticket = register(users, contact, subject="Kenyérsütő modul hibás összesítője")
     register(users, ContactFactory(), subject="Egészen más")
     client = client_for(users["agent"])
-    for query in (ticket.number, str(ticket.sequence), "Pék Gyula", "0676555124", "gyula@pekseg.example",
-                  "összesítője kenyérsütő"):
+    for query in (
+        ticket.number,
+        str(ticket.sequence),
+        "Pék Gyula",
+        "0676555124",
+        "gyula@pekseg.example",
+        "összesítője kenyérsütő",
+    ):
         page = client.get(reverse("intake:feedback_search"), {"q": query}).content.decode()
         assert ticket.subject in page, query
         assert "Egészen más" not in page or query == str(ticket.sequence), query
@@ -156,9 +174,14 @@ def test_feedback_reopens_a_closed_ticket_with_an_intake_sheet(users, contact):
     response = client_for(users["agent"]).post(
         reverse("intake:feedback", args=[ticket.year, ticket.sequence]),
         {
-            "version": ticket.version, "channel": Channel.PHONE, "received_at": local(timezone.now()),
-            "caller_name": contact.name, "caller_phone": contact.phone, "caller_email": "",
-            "content": "A hiba újra jelentkezett a havi zárásnál.", "outcome": "reopen",
+            "version": ticket.version,
+            "channel": Channel.PHONE,
+            "received_at": local(timezone.now()),
+            "caller_name": contact.name,
+            "caller_phone": contact.phone,
+            "caller_email": "",
+            "content": "A hiba újra jelentkezett a havi zárásnál.",
+            "outcome": "reopen",
         },
     )
     assert response.status_code == 302
@@ -176,8 +199,13 @@ def test_feedback_on_an_open_ticket_can_only_be_recorded(users, contact):
     assert 'value="reopen"' not in form_page and 'value="record"' in form_page
     response = client.post(
         reverse("intake:feedback", args=[ticket.year, ticket.sequence]),
-        {"version": ticket.version, "channel": Channel.EMAIL, "received_at": local(timezone.now()),
-         "content": "Köszönöm a gyors intézkedést!", "outcome": "reopen"},
+        {
+            "version": ticket.version,
+            "channel": Channel.EMAIL,
+            "received_at": local(timezone.now()),
+            "content": "Köszönöm a gyors intézkedést!",
+            "outcome": "reopen",
+        },
     )
     assert response.status_code == 400
     assert "Köszönöm a gyors intézkedést!" in response.content.decode()
@@ -186,9 +214,7 @@ def test_feedback_on_an_open_ticket_can_only_be_recorded(users, contact):
 
 def test_executor_cannot_register_feedback_or_print_sheets_of_other_tickets(users, contact):
     ticket = advance(register(users, contact), State.CLOSED, users)
-    client_for(users["agent"]).post(
-        reverse("intake:oral"), oral_data(contact=contact.pk)
-    )
+    client_for(users["agent"]).post(reverse("intake:oral"), oral_data(contact=contact.pk))
     sheet = IntakeSheet.objects.get()
     executor = client_for(users["other_executor"])
     assert executor.get(reverse("intake:feedback", args=[ticket.year, ticket.sequence])).status_code == 403

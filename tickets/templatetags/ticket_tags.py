@@ -37,7 +37,9 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         label = (
             NotificationChannel(channel).label
             if event.action == "record_notification" and channel in NotificationChannel.values
-            else Channel(channel).label if channel in Channel.values else channel
+            else Channel(channel).label
+            if channel in Channel.values
+            else channel
         )
         rows.append((_("Channel"), str(label)))
     if "recipient" in data:

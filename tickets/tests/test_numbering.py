@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,4 +60,3 @@ def test_concurrent_registrations_get_distinct_gap_free_numbers(users, contact):
     sequences = sorted(Ticket.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, workers * per_worker + 1))
     assert Ticket.objects.values("number").distinct().count() == workers * per_worker
-

@@ -116,9 +116,7 @@ def test_illegal_step_posted_by_hand_is_refused_with_a_message_and_changes_nothi
     response = client_for(users["agent"]).post(step_url(ticket, "close"), {"close-version": ticket.version})
     assert response.status_code == 400
     assert "Lezárás" in response.content.decode()
-    response = client_for(users["executor"]).post(
-        step_url(ticket, "verify"), {"verify-version": ticket.version}
-    )
+    response = client_for(users["executor"]).post(step_url(ticket, "verify"), {"verify-version": ticket.version})
     assert response.status_code == 403
     assert Ticket.objects.get(pk=ticket.pk).state == State.IN_PROGRESS
 
@@ -140,10 +138,13 @@ def test_second_person_acting_on_a_changed_ticket_is_told_and_loses_nothing(user
     ticket = register(users, contact)
     shown_version = ticket.version
     first, second = client_for(users["manager"]), client_for(users["agent"])
-    assert first.post(
-        step_url(ticket, "consult_user"),
-        {"consult_user-version": shown_version, "consult_user-summary": "Egyeztetés a felhasználóval"},
-    ).status_code == 302
+    assert (
+        first.post(
+            step_url(ticket, "consult_user"),
+            {"consult_user-version": shown_version, "consult_user-summary": "Egyeztetés a felhasználóval"},
+        ).status_code
+        == 302
+    )
     response = second.post(
         step_url(ticket, "reject"),
         {"reject-version": shown_version, "reject-reason": "Úgy tűnik, duplikátum: 2026/000001"},
@@ -193,10 +194,10 @@ def _queries(client: Client, url: str) -> int:
 
 def test_list_and_start_pages_run_the_same_number_of_queries_for_3_or_40_tickets(users):
     client = client_for(users["manager"])
-    for index in range(3):
+    for _index in range(3):
         advance(register(users, ContactFactory(), module=ModuleFactory()), State.ASSIGNED, users)
     few_list, few_home = _queries(client, "/tickets/"), _queries(client, "/")
-    for index in range(37):
+    for _index in range(37):
         advance(register(users, ContactFactory(), module=ModuleFactory()), State.ASSIGNED, users)
     assert _queries(client, "/tickets/") == few_list
     assert _queries(client, "/") == few_home
@@ -215,7 +216,8 @@ def test_ticket_page_query_count_does_not_grow_with_its_history(users, contact):
 def test_attachment_is_downloaded_as_a_file_never_rendered(users, contact):
     ticket = register(users, contact)
     workflow.attach_files(
-        ticket=ticket, actor=users["agent"],
+        ticket=ticket,
+        actor=users["agent"],
         files=[SimpleUploadedFile("<script>levél.html", b"<script>alert(1)</script>", content_type="text/html")],
     )
     attachment = ticket.attachments.get()

@@ -48,23 +48,41 @@ def test_executor_path_records_every_step_on_the_timeline(users, contact, module
     ticket = workflow.accept_solved(ticket=ticket, actor=agent)
     assert ticket.state == State.SOLVED
     ticket = workflow.record_notification(
-        ticket=ticket, actor=agent, channel=NotificationChannel.EMAIL, recipient=contact.email,
+        ticket=ticket,
+        actor=agent,
+        channel=NotificationChannel.EMAIL,
+        recipient=contact.email,
         message="A hibát javítottuk.",
     )
     ticket = workflow.close_ticket(ticket=ticket, actor=agent)
     assert ticket.state == State.CLOSED and ticket.closed_at is not None
 
     assert actions_of(ticket) == [
-        Action.REGISTER, Action.VERIFY, Action.ROUTE_TO_EXECUTOR, Action.START, Action.LOG_WORK, Action.ASK_AGENT,
-        Action.ANSWER_EXECUTOR, Action.LOG_WORK, Action.COMPLETE, Action.LOG_TEST, Action.ACCEPT_SOLVED,
-        Action.RECORD_NOTIFICATION, Action.CLOSE,
+        Action.REGISTER,
+        Action.VERIFY,
+        Action.ROUTE_TO_EXECUTOR,
+        Action.START,
+        Action.LOG_WORK,
+        Action.ASK_AGENT,
+        Action.ANSWER_EXECUTOR,
+        Action.LOG_WORK,
+        Action.COMPLETE,
+        Action.LOG_TEST,
+        Action.ACCEPT_SOLVED,
+        Action.RECORD_NOTIFICATION,
+        Action.CLOSE,
     ]
     events = list(ticket.events.order_by("at", "id"))
     assert all(event.actor in (agent, executor) for event in events)
     assert [(e.from_state, e.to_state) for e in events if e.from_state != e.to_state] == [
-        ("", State.NEW), (State.NEW, State.VERIFIED), (State.VERIFIED, State.ASSIGNED),
-        (State.ASSIGNED, State.IN_PROGRESS), (State.IN_PROGRESS, State.COMPLETED), (State.COMPLETED, State.SOLVED),
-        (State.SOLVED, State.NOTIFIED), (State.NOTIFIED, State.CLOSED),
+        ("", State.NEW),
+        (State.NEW, State.VERIFIED),
+        (State.VERIFIED, State.ASSIGNED),
+        (State.ASSIGNED, State.IN_PROGRESS),
+        (State.IN_PROGRESS, State.COMPLETED),
+        (State.COMPLETED, State.SOLVED),
+        (State.SOLVED, State.NOTIFIED),
+        (State.NOTIFIED, State.CLOSED),
     ]
     assert sum(ticket.work_logs.values_list("minutes", flat=True)) == 75
     assert ticket.consultations.filter(kind=ConsultationKind.USER_CALL).get().text == "Felhívtam, a hiba valós."
@@ -232,8 +250,17 @@ def test_every_state_is_reachable_and_every_open_state_has_a_way_out():
 
 # --- roles -----------------------------------------------------------------------------------------
 
-ORDER = [State.NEW, State.VERIFIED, State.DISPATCHING, State.ASSIGNED, State.IN_PROGRESS, State.COMPLETED,
-         State.SOLVED, State.NOTIFIED, State.CLOSED]
+ORDER = [
+    State.NEW,
+    State.VERIFIED,
+    State.DISPATCHING,
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.COMPLETED,
+    State.SOLVED,
+    State.NOTIFIED,
+    State.CLOSED,
+]
 FIRST_STATE_OF = {
     name: next(state for state in ORDER if state in step.from_states) for name, step in workflow.TRANSITIONS.items()
 }

@@ -21,7 +21,7 @@ from customers.models import Contact, Customer, Module
 from tickets import workflow
 from tickets.choices import Channel, Priority, RouteDecision
 
-DEMO_PASSWORD = "pult-demo-2026"
+DEMO_PASSWORD = "pult-demo-2026"  # noqa: S105 - demo logins are printed and documented on purpose
 
 DEMO_USERS = [
     ("ugyintezo", "Kiss", "Anna", Role.AGENT),
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, last, first, role in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {last} {first} — {role.label} ({role.value})")
 
@@ -73,67 +73,129 @@ class Command(BaseCommand):
             ]
         }
         acme = Customer.objects.create(
-            name="Árvíztűrő Tükörfúrógép Kft.", tax_number="12345678-2-41", address="1117 Budapest, Őrház utca 5.",
-            phone="+36 1 234 5678", email="info@arvizturo.example",
+            name="Árvíztűrő Tükörfúrógép Kft.",
+            tax_number="12345678-2-41",
+            address="1117 Budapest, Őrház utca 5.",
+            phone="+36 1 234 5678",
+            email="info@arvizturo.example",
         )
         bakery = Customer.objects.create(
-            name="Kőrösi Pékség Bt.", address="6000 Kecskemét, Szélmalom utca 12.", phone="+36 76 555 123",
+            name="Kőrösi Pékség Bt.",
+            address="6000 Kecskemét, Szélmalom utca 12.",
+            phone="+36 76 555 123",
         )
         private = Customer.objects.create(
             name="Ónodi Ürsula", kind=CustomerKind.PRIVATE_PERSON, address="4025 Debrecen, Kossuth utca 8."
         )
         eva = Contact.objects.create(
-            customer=acme, name="Kovács Éva", position="pénzügyi vezető", phone="+36 30 123 4567",
-            email="kovacs.eva@arvizturo.example", postal_address="1117 Budapest, Őrház utca 5.",
-            fax="+36 1 234 5679", preferred_channel=NotificationChannel.EMAIL,
+            customer=acme,
+            name="Kovács Éva",
+            position="pénzügyi vezető",
+            phone="+36 30 123 4567",
+            email="kovacs.eva@arvizturo.example",
+            postal_address="1117 Budapest, Őrház utca 5.",
+            fax="+36 1 234 5679",
+            preferred_channel=NotificationChannel.EMAIL,
         )
         odon = Contact.objects.create(
-            customer=acme, name="Szőke Ödön", position="raktárvezető", phone="+36 20 987 6543",
-            email="szoke.odon@arvizturo.example", preferred_channel=NotificationChannel.PHONE,
+            customer=acme,
+            name="Szőke Ödön",
+            position="raktárvezető",
+            phone="+36 20 987 6543",
+            email="szoke.odon@arvizturo.example",
+            preferred_channel=NotificationChannel.PHONE,
         )
         gyula = Contact.objects.create(
-            customer=bakery, name="Pék Gyula", phone="+36 76 555 124", postal_address=bakery.address,
-            fax="+36 76 555 125", preferred_channel=NotificationChannel.FAX,
+            customer=bakery,
+            name="Pék Gyula",
+            phone="+36 76 555 124",
+            postal_address=bakery.address,
+            fax="+36 76 555 125",
+            preferred_channel=NotificationChannel.FAX,
         )
         ursula = Contact.objects.create(
-            customer=private, name="Ónodi Ürsula", phone="+36 70 111 2222", email="ursula@example.hu",
-            postal_address=private.address, preferred_channel=NotificationChannel.LETTER,
+            customer=private,
+            name="Ónodi Ürsula",
+            phone="+36 70 111 2222",
+            email="ursula@example.hu",
+            postal_address=private.address,
+            preferred_channel=NotificationChannel.LETTER,
         )
 
         agent, dispatcher = users["ugyintezo"], users["eloszto"]
         executor, executor2 = users["fejleszto"], users["fejleszto2"]
         now = timezone.now()
 
-        def new(contact: Contact, subject: str, text: str, channel: str, module: str, hours_ago: int,
-                priority: str = Priority.NORMAL) -> Any:
+        def new(
+            contact: Contact,
+            subject: str,
+            text: str,
+            channel: str,
+            module: str,
+            hours_ago: int,
+            priority: str = Priority.NORMAL,
+        ) -> Any:
             return workflow.register_ticket(
-                actor=agent, contact=contact, subject=subject, description=text, channel=channel,
-                module=modules[module], priority=priority, received_at=now - dt.timedelta(hours=hours_ago),
+                actor=agent,
+                contact=contact,
+                subject=subject,
+                description=text,
+                channel=channel,
+                module=modules[module],
+                priority=priority,
+                received_at=now - dt.timedelta(hours=hours_ago),
             )
 
-        new(eva, "Nem nyomtatható a számla", "A számla nyomtatásakor üres oldal jön ki.", Channel.PHONE,
-            "szamlazo", 2, Priority.HIGH)
-        new(ursula, "Levélben kért tájékoztatás", "Kérem, küldjék meg a szerződés feltételeit.", Channel.POST,
-            "szamlazo", 30)
+        new(
+            eva,
+            "Nem nyomtatható a számla",
+            "A számla nyomtatásakor üres oldal jön ki.",
+            Channel.PHONE,
+            "szamlazo",
+            2,
+            Priority.HIGH,
+        )
+        new(
+            ursula,
+            "Levélben kért tájékoztatás",
+            "Kérem, küldjék meg a szerződés feltételeit.",
+            Channel.POST,
+            "szamlazo",
+            30,
+        )
 
-        t = new(odon, "Leltárív exportja hibás", "Az Excel-export ékezetes nevei olvashatatlanok.", Channel.EMAIL,
-                "keszlet", 26)
+        t = new(
+            odon,
+            "Leltárív exportja hibás",
+            "Az Excel-export ékezetes nevei olvashatatlanok.",
+            Channel.EMAIL,
+            "keszlet",
+            26,
+        )
         workflow.verify_ticket(ticket=t, actor=agent, call_summary="Visszahívtam Ödönt, a hiba reprodukálható.")
 
         t = new(gyula, "Bérjegyzék fax", "Faxon érkezett bérjegyzék-reklamáció.", Channel.FAX, "berszamfejto", 50)
         workflow.verify_ticket(ticket=t, actor=agent)
         workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.DISPATCHER, note="Nem tudom eldönteni.")
 
-        t = new(eva, "Díjbekérő sorszámozása", "A díjbekérők sorszáma kétszer szerepel.", Channel.IN_PERSON,
-                "szamlazo", 72)
+        t = new(
+            eva, "Díjbekérő sorszámozása", "A díjbekérők sorszáma kétszer szerepel.", Channel.IN_PERSON, "szamlazo", 72
+        )
         workflow.verify_ticket(ticket=t, actor=agent)
         workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.EXECUTOR, executor=executor)
         workflow.start_work(ticket=t, actor=executor)
         workflow.log_work(ticket=t, actor=executor, minutes=90, note="Sorszámgenerátor vizsgálata.")
         workflow.ask_agent(ticket=t, actor=executor, question="Melyik telephelyen jelentkezett a hiba?")
 
-        t = new(odon, "Gépvezérlő frissítése", "A tükörfúrógép vezérlője frissítés után nem indul.", Channel.PHONE,
-                "tukorfurogep", 120, Priority.URGENT)
+        t = new(
+            odon,
+            "Gépvezérlő frissítése",
+            "A tükörfúrógép vezérlője frissítés után nem indul.",
+            Channel.PHONE,
+            "tukorfurogep",
+            120,
+            Priority.URGENT,
+        )
         workflow.verify_ticket(ticket=t, actor=agent)
         workflow.route_ticket(ticket=t, actor=agent, decision=RouteDecision.EXECUTOR, executor=executor2)
         workflow.start_work(ticket=t, actor=executor2)
@@ -156,7 +218,10 @@ class Command(BaseCommand):
         workflow.complete_work(ticket=t, actor=executor, note="Áfakulcs beállítva.")
         workflow.accept_solved(ticket=t, actor=agent, test_note="Próbaszámla a helyes áfával készült.")
         workflow.record_notification(
-            ticket=t, actor=agent, channel=NotificationChannel.EMAIL, recipient=eva.email,
+            ticket=t,
+            actor=agent,
+            channel=NotificationChannel.EMAIL,
+            recipient=eva.email,
             message="Tájékoztattuk, hogy az új áfakulcs beállításra került.",
         )
         workflow.close_ticket(ticket=t, actor=agent)
