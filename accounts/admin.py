@@ -8,7 +8,7 @@ from accounts.models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Service desk"), {"fields": ("phone",)}),
     )
     list_display = ("username", "last_name", "first_name", "email", "is_active")

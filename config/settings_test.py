@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
@@ -9,11 +10,11 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="pult-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pult-test-media-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: concurrency tests use several connections, which need WAL and a real file.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"pult-test-{os.getpid()}.sqlite3")}
-STATIC_ROOT = tempfile.mkdtemp(prefix="pult-test-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pult-test-static-"))
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -75,12 +75,13 @@ class Contact(models.Model):
 
     def address_for(self, channel: str) -> str:
         """Where a notification on `channel` goes: phone number, postal address, fax number or e-mail."""
-        return {
-            NotificationChannel.PHONE: self.phone,
-            NotificationChannel.LETTER: self.postal_address,
-            NotificationChannel.FAX: self.fax,
-            NotificationChannel.EMAIL: self.email,
-        }.get(channel, "")
+        addresses: dict[str, str] = {
+            NotificationChannel.PHONE.value: self.phone,
+            NotificationChannel.LETTER.value: self.postal_address,
+            NotificationChannel.FAX.value: self.fax,
+            NotificationChannel.EMAIL.value: self.email,
+        }
+        return addresses.get(channel, "")
 
 
 class Module(models.Model):

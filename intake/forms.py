@@ -169,8 +169,10 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can_reopen:
             # Only a closed or rejected ticket can be reopened; on an open one, feedback is recorded.
-            self.fields["outcome"].choices = [c for c in self.fields["outcome"].choices if c[0] == self.RECORD]
-            self.fields["outcome"].initial = self.RECORD
+            outcome = self.fields["outcome"]
+            assert isinstance(outcome, forms.ChoiceField)
+            outcome.choices = [(self.RECORD, _("Record only (no action needed)"))]
+            outcome.initial = self.RECORD
         if not self.is_bound:
             self.fields["received_at"].initial = _now_local()
             self.fields["version"].initial = ticket_version

@@ -337,16 +337,16 @@ class CloseForm(StepForm):
 
 class AttachForm(StepForm):
     step = "attach"
-    files = MultipleFileField(label=_("Files"))
+    uploads = MultipleFileField(label=_("Files"))
     description = forms.CharField(label=_("Description"), max_length=250, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].required = True
+        self.fields["uploads"].required = True
 
     def submit(self, actor: Any) -> Any:
         data = self.cleaned_data
-        return workflow.attach_files(**self.common(actor), files=data["files"], description=data["description"])
+        return workflow.attach_files(**self.common(actor), files=data["uploads"], description=data["description"])
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

@@ -237,7 +237,7 @@ def test_oversized_attachment_is_refused_with_a_message(users, contact, settings
     ticket = register(users, contact)
     response = client_for(users["agent"]).post(
         step_url(ticket, "attach"),
-        {"attach-version": ticket.version, "attach-files": SimpleUploadedFile("nagy.pdf", b"x" * 2048)},
+        {"attach-version": ticket.version, "attach-uploads": SimpleUploadedFile("nagy.pdf", b"x" * 2048)},
     )
     assert response.status_code == 400
     assert "nagy.pdf" in response.content.decode()
