@@ -1,0 +1,61 @@
+"""Roles are groups with exactly the permissions in accounts.roles; the admin serves reference data."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.roles import ROLE_PERMISSIONS, Role, sync_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group_with_exactly_its_permissions():
+    for role, names in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role.value)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert held == set(names), role
+
+
+def test_syncing_roles_again_restores_a_permission_removed_by_hand():
+    agent = Group.objects.get(name=Role.AGENT)
+    agent.permissions.clear()
+    sync_roles()
+    assert agent.permissions.count() == len(ROLE_PERMISSIONS[Role.AGENT])
+
+
+ADMIN_PAGES = [
+    "/admin/customers/customer/",
+    "/admin/customers/customer/add/",
+    "/admin/customers/contact/",
+    "/admin/customers/contact/add/",
+    "/admin/customers/module/",
+    "/admin/accounts/user/",
+    "/admin/auth/group/",
+]
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_administrator_keeps_reference_data_in_the_admin(url, users):
+    users["administrator"].is_staff = True
+    users["administrator"].save()
+    client = Client()
+    client.force_login(users["administrator"])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["agent", "dispatcher", "executor", "complaint_officer", "executive"])
+def test_roles_without_admin_work_cannot_enter_the_admin(role, users):
+    client = Client()
+    client.force_login(users[role])
+    assert client.get("/admin/customers/contact/").status_code == 302  # to the admin login
+
+
+def test_tickets_and_their_events_are_not_editable_in_the_admin(users):
+    from django.contrib import admin
+
+    from tickets.models import Ticket, TicketEvent
+
+    assert not admin.site.is_registered(Ticket)
+    assert not admin.site.is_registered(TicketEvent)
