@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pult-test-static-"))
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The live server answers each request in its own thread; persistent connections would outlive the test
+# and keep PostgreSQL from dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

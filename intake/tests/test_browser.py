@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from common.testing.factories import ContactFactory, ModuleFactory
 
@@ -28,6 +29,9 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Database work done while Playwright's loop ran used connections of that context: close them,
+        # or PostgreSQL refuses to drop the test database.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
