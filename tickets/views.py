@@ -27,6 +27,12 @@ def can_list_tickets(user: Any) -> bool:
     return bool(user.has_perm("tickets.view_all_tickets") or user.has_perm("tickets.work_on_ticket"))
 
 
+def _status_of(error: workflow.WorkflowError) -> int:
+    if isinstance(error, workflow.TicketChangedMeanwhile):
+        return 409
+    return 403 if isinstance(error, workflow.NotAllowed) else 400
+
+
 def _ticket_url(ticket: Ticket) -> str:
     return reverse("tickets:detail", kwargs={"year": ticket.year, "sequence": ticket.sequence})
 
@@ -81,18 +87,24 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
     form_class = STEP_FORMS.get(step)
     if form_class is None:
         raise Http404()
+    if not workflow.role_allows(request.user, step):
+        raise PermissionDenied()
+    refused = workflow.refusal(request.user, ticket, step)
+    if refused is not None and request.POST.get(f"{step}-version") == str(ticket.version):
+        # The ticket is as the page showed it, so the page never offered this step: refuse outright.
+        context = {**_detail_context(request, ticket), "refusal": str(refused.message)}
+        return render(request, "tickets/detail.html", context, status=_status_of(refused))
     form = form_class(request.POST, request.FILES, ticket=ticket)
     if form.is_valid():
         try:
             form.submit(request.user)
-        except workflow.WorkflowError as refused:
-            status = 409 if isinstance(refused, workflow.TicketChangedMeanwhile) else 400
-            if isinstance(refused, workflow.NotAllowed):
-                status = 403
-            form.add_error(None, str(refused.message))
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error.message))
             ticket = selectors.get_for(request.user, year=year, sequence=sequence)
             form.ticket = ticket
-            return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=status)
+            return render(
+                request, "tickets/detail.html", _detail_context(request, ticket, form), status=_status_of(error)
+            )
         messages.success(request, _("Done: %(step)s.") % {"step": form.label})
         return redirect(_ticket_url(ticket))
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)

@@ -223,6 +223,11 @@ TRANSITIONS: dict[str, Step] = {
 # --- checks shared by the steps and by the pages that offer them ---------------------------------
 
 
+def refusal(user: Any, ticket: Ticket, step_name: str) -> WorkflowError | None:
+    """Why `user` may not take the named step on `ticket` now, or None if they may."""
+    return _refusal(user, ticket, TRANSITIONS[step_name])
+
+
 def _refusal(user: Any, ticket: Ticket, step: Step) -> WorkflowError | None:
     """Why `user` may not take `step` on `ticket` now, or None if they may."""
     if user is None or not user.is_active or not user.has_perm(step.permission):
@@ -235,6 +240,12 @@ def _refusal(user: Any, ticket: Ticket, step: Step) -> WorkflowError | None:
     if step.assignee_only and ticket.assignee_id != user.pk:
         return NotAllowed(_("Only the executor the ticket is assigned to can do this."))
     return None
+
+
+def role_allows(user: Any, step_name: str) -> bool:
+    """Whether the user's role may ever take the step (state and assignment aside)."""
+    step = TRANSITIONS[step_name]
+    return bool(user is not None and user.is_active and user.has_perm(step.permission))
 
 
 def can(user: Any, ticket: Ticket, step_name: str) -> bool:

@@ -261,3 +261,44 @@ def test_ticket_summary_pdf_is_a4_with_hungarian_letters(users):
     assert "á é í ó ö ő ú ü ű Á É Í Ó Ö Ő Ú Ü Ű" in text
     assert "Árvíztűrő Tükörfúrógép Kft." in text and "Őszi Űrsula" in text
     assert ticket.number in text
+
+
+STEP_STATES = {
+    "verify": State.NEW,
+    "reject": State.NEW,
+    "route_personally": State.VERIFIED,
+    "route_to_executor": State.VERIFIED,
+    "route_to_dispatcher": State.VERIFIED,
+    "dispatch": State.DISPATCHING,
+    "start": State.ASSIGNED,
+    "log_work": State.IN_PROGRESS,
+    "ask_agent": State.IN_PROGRESS,
+    "answer_executor": State.IN_PROGRESS,
+    "complete": State.IN_PROGRESS,
+    "log_test": State.COMPLETED,
+    "return_to_executor": State.COMPLETED,
+    "consult_user": State.COMPLETED,
+    "accept_solved": State.COMPLETED,
+    "record_notification": State.SOLVED,
+    "close": State.NOTIFIED,
+    "attach": State.NEW,
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "other_executor"])
+def test_no_role_takes_a_step_by_url_that_its_page_does_not_offer(role, users, contact):
+    """Every step URL, posted by hand by every role: refused (403, or 404 for an unseen ticket) unless offered."""
+    for step, state in STEP_STATES.items():
+        ticket = advance(register(users, contact), state, users)
+        if step == "answer_executor":
+            ticket = workflow.ask_agent(ticket=ticket, actor=users["executor"], question="Kérdés?")
+        client = client_for(users[role])
+        page = client.get(detail_url(ticket))
+        offered = page.status_code == 200 and f'action="{step_url(ticket, step)}"' in page.content.decode()
+        events = ticket.events.count()
+        response = client.post(step_url(ticket, step), {f"{step}-version": ticket.version})
+        if offered:
+            assert response.status_code in (302, 400), (role, step)  # taken, or asks for the missing fields
+        else:
+            assert response.status_code in (403, 404), (role, step, response.status_code)
+            assert ticket.events.count() == events, (role, step)
