@@ -121,6 +121,22 @@ class OralIntakeForm(ContactPickerForm, RequestDetailsMixin):
         if not self.is_bound:
             self.fields["received_at"].initial = _now_local()
 
+    def service_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of intake.services.oral_request_register."""
+        return self.contact_arguments() | {name: self.cleaned_data[name] for name in self.REQUEST_FIELDS}
+
+    REQUEST_FIELDS = (
+        "channel",
+        "received_at",
+        "caller_name",
+        "caller_phone",
+        "caller_email",
+        "subject",
+        "content",
+        "module",
+        "priority",
+    )
+
 
 class WrittenRequestForm(ContactPickerForm, RequestDetailsMixin):
     """A request that arrived in writing (post, fax, an e-mail typed in by hand), with its scans."""
@@ -133,11 +149,16 @@ class WrittenRequestForm(ContactPickerForm, RequestDetailsMixin):
     attachments = MultipleFileField(label=_("Scanned documents"))
 
     field_order = ["channel", "received_at", "contact", "module", "priority", "subject", "content", "attachments"]
+    REQUEST_FIELDS = ("channel", "received_at", "subject", "content", "module", "priority", "attachments")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["received_at"].initial = _now_local()
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of intake.services.written_request_register."""
+        return self.contact_arguments() | {name: self.cleaned_data[name] for name in self.REQUEST_FIELDS}
 
 
 class FeedbackSearchForm(forms.Form):

@@ -26,6 +26,39 @@ def _contact_for(actor: Any, contact: Contact | None, new_contact: dict[str, Any
     return contact_create(actor=actor, **new_contact)
 
 
+def _sheet(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    kind: str,
+    channel: str,
+    received_at: dt.datetime,
+    caller_name: str,
+    caller_phone: str,
+    caller_email: str,
+    subject: str,
+    content: str,
+    module: Module | None,
+    feedback: Feedback | None = None,
+) -> IntakeSheet:
+    return IntakeSheet.objects.create(
+        kind=kind,
+        channel=channel,
+        received_at=received_at,
+        caller_name=caller_name or ticket.contact.name,
+        caller_phone=caller_phone,
+        caller_email=caller_email,
+        caller_organisation=ticket.customer.name,
+        contact=ticket.contact,
+        module=module,
+        subject=subject,
+        content=content,
+        taken_by=actor,
+        ticket=ticket,
+        feedback=feedback,
+    )
+
+
 def oral_request_register(
     *,
     actor: Any,
@@ -54,20 +87,18 @@ def oral_request_register(
             module=module,
             priority=priority,
         )
-        return IntakeSheet.objects.create(
+        return _sheet(
+            actor=actor,
+            ticket=ticket,
             kind=SheetKind.REQUEST,
             channel=channel,
             received_at=received_at,
-            caller_name=caller_name or contact.name,
+            caller_name=caller_name,
             caller_phone=caller_phone,
             caller_email=caller_email,
-            caller_organisation=contact.customer.name,
-            contact=contact,
-            module=module,
             subject=subject,
             content=content,
-            taken_by=actor,
-            ticket=ticket,
+            module=module,
         )
 
 
@@ -123,20 +154,18 @@ def feedback_register(
             received_at=received_at,
             expected_version=expected_version,
         )
-        sheet = IntakeSheet.objects.create(
+        sheet = _sheet(
+            actor=actor,
+            ticket=ticket,
             kind=SheetKind.FEEDBACK,
             channel=channel,
             received_at=received_at,
-            caller_name=caller_name or ticket.contact.name,
+            caller_name=caller_name,
             caller_phone=caller_phone,
             caller_email=caller_email,
-            caller_organisation=ticket.customer.name,
-            contact=ticket.contact,
-            module=ticket.module,
             subject=ticket.subject,
             content=content,
-            taken_by=actor,
-            ticket=ticket,
+            module=ticket.module,
             feedback=feedback,
         )
     return feedback, sheet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -16,81 +18,62 @@ from common.pdf import pdf_response, render_pdf
 from customers.selectors import contact_search as search_contacts
 from intake import selectors, services
 from intake.forms import FeedbackForm, FeedbackSearchForm, OralIntakeForm, WrittenRequestForm
+from intake.models import IntakeSheet
 from tickets import selectors as ticket_selectors
 from tickets import workflow
+from tickets.models import Ticket
 
 
-def _registered(request: HttpRequest, number: str, sheet_pk: int | None = None) -> None:
-    if sheet_pk is None:
-        messages.success(request, _("Registered as %(number)s.") % {"number": number})
-        return
-    messages.success(
-        request,
-        format_html(
-            '{} <a href="{}" target="_blank">{}</a>',
-            _("Registered as %(number)s.") % {"number": number},
-            reverse("intake:sheet_pdf", args=[sheet_pk]),
-            _("Print the intake sheet"),
-        ),
+def _print_link(message: str, sheet_pk: int) -> str:
+    return format_html(
+        '{} <a href="{}" target="_blank">{}</a>',
+        message,
+        reverse("intake:sheet_pdf", args=[sheet_pk]),
+        _("Print the intake sheet"),
     )
+
+
+def _registration_page(
+    request: HttpRequest,
+    form: OralIntakeForm | WrittenRequestForm,
+    template: str,
+    register: Callable[[], tuple[Ticket, IntakeSheet | None]],
+) -> HttpResponse:
+    """Validate, register through the service, then go to the new ticket — or show the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket, sheet = register()
+        except workflow.WorkflowError as refused:
+            form.add_error(None, str(refused.message))
+        else:
+            message = _("Registered as %(number)s.") % {"number": ticket.number}
+            messages.success(request, _print_link(message, sheet.pk) if sheet else message)
+            return redirect("tickets:detail", year=ticket.year, sequence=ticket.sequence)
+    return render(request, template, {"form": form}, status=400 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("tickets.register_ticket", raise_exception=True)
 def oral_intake(request: HttpRequest) -> HttpResponse:
     form = OralIntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sheet = services.oral_request_register(
-                actor=request.user,
-                **form.contact_arguments(),
-                channel=data["channel"],
-                received_at=data["received_at"],
-                caller_name=data["caller_name"],
-                caller_phone=data["caller_phone"],
-                caller_email=data["caller_email"],
-                subject=data["subject"],
-                content=data["content"],
-                module=data["module"],
-                priority=data["priority"],
-            )
-        except workflow.WorkflowError as refused:
-            form.add_error(None, str(refused.message))
-        else:
-            ticket = sheet.ticket
-            assert ticket is not None
-            _registered(request, ticket.number, sheet.pk)
-            return redirect("tickets:detail", year=ticket.year, sequence=ticket.sequence)
-    status = 400 if form.is_bound else 200
-    return render(request, "intake/oral.html", {"form": form}, status=status)
+
+    def register() -> tuple[Ticket, IntakeSheet | None]:
+        sheet = services.oral_request_register(actor=request.user, **form.service_arguments())
+        assert sheet.ticket is not None
+        return sheet.ticket, sheet
+
+    return _registration_page(request, form, "intake/oral.html", register)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("tickets.register_ticket", raise_exception=True)
 def written_intake(request: HttpRequest) -> HttpResponse:
     form = WrittenRequestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = services.written_request_register(
-                actor=request.user,
-                **form.contact_arguments(),
-                channel=data["channel"],
-                received_at=data["received_at"],
-                subject=data["subject"],
-                content=data["content"],
-                module=data["module"],
-                priority=data["priority"],
-                attachments=data["attachments"],
-            )
-        except workflow.WorkflowError as refused:
-            form.add_error(None, str(refused.message))
-        else:
-            _registered(request, ticket.number)
-            return redirect("tickets:detail", year=ticket.year, sequence=ticket.sequence)
-    status = 400 if form.is_bound else 200
-    return render(request, "intake/written.html", {"form": form}, status=status)
+
+    def register() -> tuple[Ticket, IntakeSheet | None]:
+        return services.written_request_register(actor=request.user, **form.service_arguments()), None
+
+    return _registration_page(request, form, "intake/written.html", register)
 
 
 @require_GET
@@ -145,15 +128,8 @@ def feedback_register(request: HttpRequest, year: int, sequence: int) -> HttpRes
                 status = 409 if isinstance(refused, workflow.TicketChangedMeanwhile) else 400
                 ticket = ticket_selectors.get_for(request.user, year=year, sequence=sequence)
             else:
-                messages.success(
-                    request,
-                    format_html(
-                        '{} <a href="{}" target="_blank">{}</a>',
-                        _("Feedback recorded on %(number)s.") % {"number": ticket.number},
-                        reverse("intake:sheet_pdf", args=[sheet.pk]),
-                        _("Print the intake sheet"),
-                    ),
-                )
+                message = _("Feedback recorded on %(number)s.") % {"number": ticket.number}
+                messages.success(request, _print_link(message, sheet.pk))
                 return redirect("tickets:detail", year=ticket.year, sequence=ticket.sequence)
     return render(request, "intake/feedback_form.html", {"form": form, "ticket": ticket}, status=status)
 

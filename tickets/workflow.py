@@ -306,6 +306,14 @@ def _check_executor(executor: Any) -> None:
         raise InvalidInput(_("Choose an active executor."))
 
 
+def _assign_to(user: Any) -> Callable[[Ticket], dict[str, Any]]:
+    def assign(locked: Ticket) -> dict[str, Any]:
+        locked.assignee = user
+        return {"assignee": user.display_name}
+
+    return assign
+
+
 # --- b) register -----------------------------------------------------------------------------------
 
 
@@ -431,25 +439,16 @@ def route_ticket(
 ) -> Ticket:
     """Seed d: solve personally, assign to an executor, or pass to the dispatcher."""
     if decision == RouteDecision.PERSONALLY:
-
-        def take(locked: Ticket) -> dict[str, Any]:
-            locked.assignee = actor
-            return {"assignee": actor.display_name}
-
         return _apply(
             ticket=ticket,
             actor=actor,
             step_name="route_personally",
             expected_version=expected_version,
             note=note,
-            change=take,
+            change=_assign_to(actor),
         )
     if decision == RouteDecision.EXECUTOR:
         _check_executor(executor)
-
-        def assign(locked: Ticket) -> dict[str, Any]:
-            locked.assignee = executor
-            return {"assignee": executor.display_name}
 
         return _apply(
             ticket=ticket,
@@ -457,7 +456,7 @@ def route_ticket(
             step_name="route_to_executor",
             expected_version=expected_version,
             note=note,
-            change=assign,
+            change=_assign_to(executor),
         )
     if decision == RouteDecision.DISPATCHER:
         return _apply(
@@ -472,12 +471,13 @@ def dispatch_ticket(
     """Seed e: the dispatcher assigns the ticket to an executor."""
     _check_executor(executor)
 
-    def assign(locked: Ticket) -> dict[str, Any]:
-        locked.assignee = executor
-        return {"assignee": executor.display_name}
-
     return _apply(
-        ticket=ticket, actor=actor, step_name="dispatch", expected_version=expected_version, note=note, change=assign
+        ticket=ticket,
+        actor=actor,
+        step_name="dispatch",
+        expected_version=expected_version,
+        note=note,
+        change=_assign_to(executor),
     )
 
 

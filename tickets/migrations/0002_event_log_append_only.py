@@ -1,7 +1,7 @@
-"""The event log refuses UPDATE and DELETE at the database, whatever code runs.
+"""The event log refuses UPDATE (and, on PostgreSQL, DELETE) at the database, whatever code runs.
 
-On SQLite an event may vanish only once its ticket is gone (which the PROTECT foreign key itself
-prevents in normal use): Django's test flush empties tables with DELETE there, tickets first.
+On SQLite, DELETE is refused by the model layer only: Django's test flush empties tables there with
+DELETE in an unpredictable table order, which a delete trigger cannot tell from a real deletion.
 PostgreSQL's flush uses TRUNCATE, which row triggers do not see.
 """
 
@@ -23,41 +23,27 @@ DROP TRIGGER IF EXISTS ticketevent_no_update ON tickets_ticketevent;
 DROP TRIGGER IF EXISTS ticketevent_no_delete ON tickets_ticketevent;
 DROP FUNCTION IF EXISTS pult_ticketevent_append_only();
 """
-SQLITE_FORWARD = [
-    """
+SQLITE_FORWARD = """
 CREATE TRIGGER ticketevent_no_update BEFORE UPDATE ON tickets_ticketevent
 BEGIN
     SELECT RAISE(ABORT, 'tickets_ticketevent is append-only');
 END;
-""",
-    """
-CREATE TRIGGER ticketevent_no_delete BEFORE DELETE ON tickets_ticketevent
-WHEN EXISTS (SELECT 1 FROM tickets_ticket WHERE id = OLD.ticket_id)
-BEGIN
-    SELECT RAISE(ABORT, 'tickets_ticketevent is append-only');
-END;
-""",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS ticketevent_no_update;",
-    "DROP TRIGGER IF EXISTS ticketevent_no_delete;",
-]
+"""
+SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS ticketevent_no_update;"
 
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(PG_FORWARD)
     elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+        schema_editor.execute(SQLITE_FORWARD)
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(PG_BACKWARD)
     elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+        schema_editor.execute(SQLITE_BACKWARD)
 
 
 class Migration(migrations.Migration):
