@@ -66,6 +66,8 @@ class Action(models.TextChoices):
     RECORD_FEEDBACK = "record_feedback", _("Feedback recorded")
     REOPEN = "reopen", _("Reopened on feedback")
     ATTACH = "attach", _("File attached")
+    CLARIFY = "clarify", _("Data clarified")
+    REASSIGN = "reassign", _("Reassigned")
 
 
 class RouteDecision(models.TextChoices):

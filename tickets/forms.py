@@ -11,14 +11,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from tickets import workflow
-from tickets.choices import Channel, ConsultationKind, RouteDecision, State
+from tickets.choices import Channel, ConsultationKind, Priority, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome
 from tickets.models import Consultation, Ticket
 from tickets.selectors import SORTS, TicketFilter
@@ -349,6 +349,53 @@ class AttachForm(StepForm):
         return workflow.attach_files(**self.common(actor), files=data["uploads"], description=data["description"])
 
 
+class ClarifyForm(StepForm):
+    step = "clarify"
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.filter(is_active=True), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), empty_label=None)
+    note = _text(_("What was clarified"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contact_field = self.fields["contact"]
+        assert isinstance(contact_field, forms.ModelChoiceField)
+        contact_field.queryset = Contact.objects.filter(customer_id=self.ticket.customer_id).filter(
+            Q(is_active=True) | Q(pk=self.ticket.contact_id)
+        )
+        if not self.is_bound:
+            for name in ("subject", "module", "priority", "contact"):
+                self.fields[name].initial = getattr(self.ticket, name)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.clarify_ticket(
+            **self.common(actor),
+            subject=data["subject"],
+            module=data["module"],
+            priority=data["priority"],
+            contact=data["contact"],
+            note=data["note"],
+        )
+
+
+class ReassignForm(StepForm):
+    step = "reassign"
+    executor = ExecutorChoiceField(label=_("New executor"), queryset=User.objects.none())
+    reason = _text(_("Why it is reassigned"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        executor_field = self.fields["executor"]
+        assert isinstance(executor_field, forms.ModelChoiceField)
+        executor_field.queryset = executors().exclude(pk=self.ticket.assignee_id)
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.reassign_ticket(**self.common(actor), executor=data["executor"], reason=data["reason"])
+
+
 STEP_FORMS: dict[str, type[StepForm]] = {
     form.step: form
     for form in (
@@ -370,6 +417,8 @@ STEP_FORMS: dict[str, type[StepForm]] = {
         RecordNotificationForm,
         CloseForm,
         AttachForm,
+        ClarifyForm,
+        ReassignForm,
     )
 }
 # Feedback steps (record_feedback, reopen) start from the feedback intake sheet, not from a form here.

@@ -217,6 +217,20 @@ TRANSITIONS: dict[str, Step] = {
         label=_("Reopen on feedback"),
     ),
     "attach": Step(Action.ATTACH, _ALL, None, "tickets.register_ticket", label=_("Attach a file")),
+    "clarify": Step(
+        Action.CLARIFY,
+        _ACTIVE,
+        None,
+        "tickets.verify_ticket",
+        label=_("Correct the ticket's data"),
+    ),
+    "reassign": Step(
+        Action.REASSIGN,
+        frozenset({_S.ASSIGNED, _S.IN_PROGRESS}),
+        _S.ASSIGNED,
+        "tickets.dispatch_ticket",
+        label=_("Reassign to another executor"),
+    ),
 }
 
 
@@ -478,6 +492,29 @@ def dispatch_ticket(
         expected_version=expected_version,
         note=note,
         change=_assign_to(executor),
+    )
+
+
+def reassign_ticket(
+    *, ticket: Ticket | int, actor: Any, executor: Any, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """The dispatcher gives an assigned or started ticket to another executor (absence, wrong person)."""
+    _check_executor(executor)
+    reason = _required(reason, _("Give the reason for the reassignment."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        if locked.assignee_id == executor.pk:
+            raise InvalidInput(_("The ticket is already assigned to this executor."))
+        previous = locked.assignee.display_name if locked.assignee else ""
+        return {**_assign_to(executor)(locked), "previous_assignee": previous}
+
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="reassign",
+        expected_version=expected_version,
+        note=reason,
+        change=change,
     )
 
 
@@ -776,6 +813,52 @@ def register_feedback(
         change=change,
     )
     return holder["feedback"]
+
+
+# --- the clarified data (seed b) ------------------------------------------------------------------
+
+
+def clarify_ticket(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    subject: str,
+    module: Module | None,
+    priority: Priority | str,
+    contact: Contact,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Record the clarified data of a request: subject, module, priority, contact. The event keeps old and new."""
+    subject = _required(subject, _("The subject is required."))
+    if priority not in Priority.values:
+        raise InvalidInput(_("Unknown priority."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        if contact.customer_id != locked.customer_id:
+            raise InvalidInput(_("The contact must belong to the ticket's customer."))
+        changes = []
+        for field, old, new in (
+            ("subject", locked.subject, subject),
+            ("module", locked.module.name if locked.module else "", module.name if module else ""),
+            ("priority", Priority(locked.priority).label, Priority(priority).label),
+            ("contact", locked.contact.name, contact.name),
+        ):
+            if str(old) != str(new):
+                changes.append({"field": field, "from": str(old), "to": str(new)})
+        if not changes:
+            raise InvalidInput(_("Nothing was changed."))
+        locked.subject, locked.module, locked.priority, locked.contact = subject, module, priority, contact
+        return {"changes": changes}
+
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="clarify",
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 # --- attachments -----------------------------------------------------------------------------------

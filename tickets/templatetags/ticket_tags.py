@@ -22,6 +22,11 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     """The event's recorded details as (label, value) pairs in the user's language."""
     data = event.data or {}
     rows: list[tuple[str, str]] = []
+    labels = {"subject": _("Subject"), "module": _("Module"), "priority": _("Priority"), "contact": _("Contact")}
+    for change in data.get("changes", []):
+        rows.append((labels.get(change["field"], change["field"]), f"{change['from'] or '—'} → {change['to'] or '—'}"))
+    if data.get("previous_assignee"):
+        rows.append((_("Previous assignee"), data["previous_assignee"]))
     if "assignee" in data:
         rows.append((_("Assignee"), data["assignee"]))
     if "minutes" in data:

@@ -282,6 +282,8 @@ STEP_STATES = {
     "record_notification": State.SOLVED,
     "close": State.NOTIFIED,
     "attach": State.NEW,
+    "clarify": State.VERIFIED,
+    "reassign": State.IN_PROGRESS,
 }
 
 
@@ -302,3 +304,22 @@ def test_no_role_takes_a_step_by_url_that_its_page_does_not_offer(role, users, c
         else:
             assert response.status_code in (403, 404), (role, step, response.status_code)
             assert ticket.events.count() == events, (role, step)
+
+
+def test_agent_corrects_the_ticket_data_and_the_timeline_shows_old_and_new(users, contact):
+    ticket = register(users, contact, subject="nem megy")
+    client = client_for(users["agent"])
+    response = client.post(
+        step_url(ticket, "clarify"),
+        {
+            "clarify-version": ticket.version,
+            "clarify-subject": "A bérszámfejtő nem indul",
+            "clarify-priority": "high",
+            "clarify-contact": contact.pk,
+            "clarify-note": "",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(detail_url(ticket)).content.decode()
+    assert "nem megy → A bérszámfejtő nem indul" in page
+    assert "Normál → Magas" in page

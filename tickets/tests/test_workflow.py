@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.roles import ROLE_PERMISSIONS, Role
+from common.testing.factories import ContactFactory
 from common.testing.workflow import advance, register
 from customers.choices import NotificationChannel
 from tickets import workflow
@@ -214,6 +215,17 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "close": lambda: workflow.close_ticket(ticket=ticket, actor=agent),
         "record_feedback": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=False),
         "reopen": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=True),
+        "clarify": lambda: workflow.clarify_ticket(
+            ticket=ticket,
+            actor=agent,
+            subject="Pontosított tárgy",
+            module=None,
+            priority="high",
+            contact=ticket.contact,
+        ),
+        "reassign": lambda: workflow.reassign_ticket(
+            ticket=ticket, actor=dispatcher, executor=users["other_executor"], reason="Szabadságon van"
+        ),
     }
     return calls[step]
 
@@ -366,3 +378,70 @@ def test_received_time_in_the_future_is_refused(users, contact):
     with pytest.raises(workflow.InvalidInput):
         register(users, contact, received_at=timezone.now() + dt.timedelta(days=1))
     assert Ticket.objects.count() == 0
+
+
+# --- clarified data and reassignment --------------------------------------------------------------
+
+
+def test_clarified_data_are_recorded_with_old_and_new_values(users, contact, module):
+    colleague = ContactFactory(customer=contact.customer, name="Szőke Ödön")
+    ticket = register(users, contact, subject="nem megy", module=None)
+    ticket = workflow.clarify_ticket(
+        ticket=ticket,
+        actor=users["agent"],
+        subject="A számlázó nem nyomtat",
+        module=module,
+        priority="urgent",
+        contact=colleague,
+        note="Visszahívás után pontosítva.",
+    )
+    assert (ticket.subject, ticket.module, ticket.priority, ticket.contact) == (
+        "A számlázó nem nyomtat",
+        module,
+        "urgent",
+        colleague,
+    )
+    event = ticket.events.last()
+    assert event.action == Action.CLARIFY and event.from_state == event.to_state == State.NEW
+    assert [change["field"] for change in event.data["changes"]] == ["subject", "module", "priority", "contact"]
+    assert event.data["changes"][0] == {"field": "subject", "from": "nem megy", "to": "A számlázó nem nyomtat"}
+
+
+def test_clarifying_refuses_a_contact_of_another_customer_and_an_empty_change(users, contact):
+    ticket = register(users, contact)
+    with pytest.raises(workflow.InvalidInput):
+        workflow.clarify_ticket(
+            ticket=ticket,
+            actor=users["agent"],
+            subject=ticket.subject,
+            module=None,
+            priority="normal",
+            contact=ContactFactory(),
+        )
+    with pytest.raises(workflow.InvalidInput):
+        workflow.clarify_ticket(
+            ticket=ticket,
+            actor=users["agent"],
+            subject=ticket.subject,
+            module=None,
+            priority="normal",
+            contact=contact,
+        )
+    assert ticket.events.count() == 1
+
+
+def test_dispatcher_reassigns_a_started_ticket_and_the_new_executor_starts_again(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    ticket = workflow.reassign_ticket(
+        ticket=ticket, actor=users["dispatcher"], executor=users["other_executor"], reason="Betegszabadság"
+    )
+    assert ticket.state == State.ASSIGNED and ticket.assignee == users["other_executor"]
+    event = ticket.events.last()
+    assert event.data["previous_assignee"] == users["executor"].display_name and event.note == "Betegszabadság"
+    with pytest.raises(workflow.NotAllowed):
+        workflow.start_work(ticket=ticket, actor=users["executor"])
+    assert workflow.start_work(ticket=ticket, actor=users["other_executor"]).state == State.IN_PROGRESS
+    with pytest.raises(workflow.InvalidInput):
+        workflow.reassign_ticket(
+            ticket=ticket, actor=users["dispatcher"], executor=users["other_executor"], reason="ugyanaz"
+        )
