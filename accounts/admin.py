@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,3 +16,11 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "last_name", "first_name", "email", "is_active")
     list_filter = ("is_active", "groups")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Roles are given as groups; only a superuser may hand out superuser status or single permissions,
+        # so an administrator cannot raise their own (or anyone's) rights past the roles.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly

@@ -34,6 +34,13 @@ def step_url(ticket: Ticket, step: str) -> str:
     return reverse("tickets:step", args=[ticket.year, ticket.sequence, step])
 
 
+def test_logging_out_ends_the_session(users):
+    client = client_for(users["agent"])
+    assert client.get("/").status_code == 200
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/")["Location"].startswith("/login/")
+
+
 def test_anonymous_visitor_is_sent_to_the_login_page():
     for url in ("/", "/tickets/", "/intake/oral/", "/tickets/2026/1/", "/intake/feedback/"):
         response = Client().get(url)
@@ -170,6 +177,16 @@ def test_list_filters_by_state_channel_module_and_received_period(users, contact
     assert "Első" in page and "Második" not in page
     page = client.get("/tickets/", {"received_from": "2000-01-01", "received_to": "2000-12-31"}).content.decode()
     assert "Első" not in page and "Második" not in page
+    other_contact = ContactFactory(name="Másik Márta")
+    assigned = advance(register(users, other_contact, subject="Harmadik"), State.ASSIGNED, users)
+    page = client.get("/tickets/", {"customer": other_contact.customer_id}).content.decode()
+    assert "Harmadik" in page and "Első" not in page
+    page = client.get("/tickets/", {"contact": contact.pk}).content.decode()
+    assert "Első" in page and "Harmadik" not in page
+    page = client.get("/tickets/", {"assignee": users["executor"].pk}).content.decode()
+    assert assigned.number in page and "Második" not in page
+    page = client.get("/tickets/", {"q": "Harm"}).content.decode()
+    assert "Harmadik" in page and "Első" not in page
     bad = client.get("/tickets/", {"received_from": "2026-12-31", "received_to": "2026-01-01"})
     assert bad.status_code == 200 and "flash error" in bad.content.decode()
 
