@@ -8,11 +8,13 @@ else in Pult assigns ``Ticket.state``. An illegal step raises a WorkflowError an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -364,7 +366,7 @@ def register_ticket(
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
         raise InvalidInput(_("The time of receipt cannot be in the future."))
-    with transaction.atomic():
+    with _files_discarded_on_error() as stored, transaction.atomic():
         year = timezone.localtime(now).year
         sequence = _take_number(year)
         ticket = Ticket.objects.create(
@@ -393,7 +395,7 @@ def register_ticket(
             data={"channel": str(channel), "received_at": received_at.isoformat()},
         )
         for upload in attachments:
-            _store_attachment(ticket, actor, upload, description="")
+            _store_attachment(ticket, actor, upload, description="", stored=stored)
     return ticket
 
 
@@ -864,7 +866,21 @@ def clarify_ticket(
 # --- attachments -----------------------------------------------------------------------------------
 
 
-def _store_attachment(ticket: Ticket, actor: Any, upload: UploadedFile, *, description: str) -> Attachment:
+@contextmanager
+def _files_discarded_on_error() -> Iterator[list[str]]:
+    """Files stored inside a transaction are deleted again if it fails (the rows roll back; files would not)."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _store_attachment(
+    ticket: Ticket, actor: Any, upload: UploadedFile, *, description: str, stored: list[str]
+) -> Attachment:
     from django.conf import settings
 
     size = upload.size or 0
@@ -882,6 +898,7 @@ def _store_attachment(ticket: Ticket, actor: Any, upload: UploadedFile, *, descr
         uploaded_by=actor,
     )
     attachment.file.save(upload.name or "file", upload, save=False)
+    stored.append(attachment.file.name)
     attachment.save()
     return attachment
 
@@ -898,15 +915,20 @@ def attach_files(
     if not uploads:
         raise InvalidInput(_("Choose a file to attach."))
 
-    def change(locked: Ticket) -> dict[str, Any]:
-        names = [_store_attachment(locked, actor, upload, description=description).original_name for upload in uploads]
-        return {"files": names}
+    with _files_discarded_on_error() as stored:
 
-    return _apply(
-        ticket=ticket,
-        actor=actor,
-        step_name="attach",
-        expected_version=expected_version,
-        note=description,
-        change=change,
-    )
+        def change(locked: Ticket) -> dict[str, Any]:
+            names = [
+                _store_attachment(locked, actor, upload, description=description, stored=stored).original_name
+                for upload in uploads
+            ]
+            return {"files": names}
+
+        return _apply(
+            ticket=ticket,
+            actor=actor,
+            step_name="attach",
+            expected_version=expected_version,
+            note=description,
+            change=change,
+        )

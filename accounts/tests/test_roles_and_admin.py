@@ -70,10 +70,19 @@ def test_administrator_cannot_make_anyone_a_superuser(users):
     url = f"/admin/accounts/user/{admin_user.pk}/change/"
     page = client.get(url).content.decode()
     assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
-    client.post(url, {
-        "username": admin_user.username, "is_active": "on", "is_staff": "on", "is_superuser": "on",
-        "groups": [Group.objects.get(name=Role.ADMINISTRATOR).pk], "last_login_0": "", "last_login_1": "",
-        "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00",
-    })
+    client.post(
+        url,
+        {
+            "username": admin_user.username,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [Group.objects.get(name=Role.ADMINISTRATOR).pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+        },
+    )
     admin_user.refresh_from_db()
     assert not admin_user.is_superuser

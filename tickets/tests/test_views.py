@@ -340,3 +340,19 @@ def test_agent_corrects_the_ticket_data_and_the_timeline_shows_old_and_new(users
     page = client.get(detail_url(ticket)).content.decode()
     assert "nem megy → A bérszámfejtő nem indul" in page
     assert "Normál → Magas" in page
+
+
+def test_a_refused_upload_leaves_no_file_behind(users, contact, settings, tmp_path):
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.PULT_MAX_ATTACHMENT_BYTES = 100
+    ticket = register(users, contact)
+    small = SimpleUploadedFile("kicsi.txt", b"ok")
+    too_big = SimpleUploadedFile("nagy.txt", b"x" * 500)
+    with pytest.raises(workflow.InvalidInput):
+        workflow.attach_files(ticket=ticket, actor=users["agent"], files=[small, too_big])
+    assert ticket.attachments.count() == 0
+    assert [path for path in Path(tmp_path).rglob("*") if path.is_file()] == []
+    workflow.attach_files(ticket=ticket, actor=users["agent"], files=[SimpleUploadedFile("kicsi.txt", b"ok")])
+    assert len([path for path in Path(tmp_path).rglob("*") if path.is_file()]) == 1  # the check can see files
