@@ -89,6 +89,9 @@ class Step:
     permission: str
     assignee_only: bool = False  # only the ticket's assignee may take it
     label: Any = ""
+    # A condition on the ticket beyond its state, with the message that explains a refusal.
+    condition: Callable[[Ticket], bool] | None = None
+    unmet: Any = ""
 
 
 _S = State
@@ -153,12 +156,15 @@ TRANSITIONS: dict[str, Step] = {
         assignee_only=True,
         label=_("Ask the agent"),
     ),
+    # A question can be answered whatever happened to the ticket since, so none stays open for ever.
     "answer_executor": Step(
         Action.ANSWER_EXECUTOR,
-        frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED}),
+        _ALL,
         None,
         "tickets.answer_question",
         label=_("Answer the executor"),
+        condition=lambda ticket: ticket.open_questions > 0,
+        unmet=_("There is no open question from the executor."),
     ),
     "complete": Step(
         Action.COMPLETE,
@@ -246,7 +252,7 @@ def refusal(user: Any, ticket: Ticket, step_name: str) -> WorkflowError | None:
 
 def _refusal(user: Any, ticket: Ticket, step: Step) -> WorkflowError | None:
     """Why `user` may not take `step` on `ticket` now, or None if they may."""
-    if user is None or not user.is_active or not user.has_perm(step.permission):
+    if not _role_allows(user, step):
         return NotAllowed(_("Your role does not allow this step: %(step)s.") % {"step": step.label})
     if ticket.state not in step.from_states:
         return IllegalTransition(
@@ -255,13 +261,18 @@ def _refusal(user: Any, ticket: Ticket, step: Step) -> WorkflowError | None:
         )
     if step.assignee_only and ticket.assignee_id != user.pk:
         return NotAllowed(_("Only the executor the ticket is assigned to can do this."))
+    if step.condition is not None and not step.condition(ticket):
+        return IllegalTransition(step.unmet)
     return None
+
+
+def _role_allows(user: Any, step: Step) -> bool:
+    return bool(user is not None and user.is_active and user.has_perm(step.permission))
 
 
 def role_allows(user: Any, step_name: str) -> bool:
     """Whether the user's role may ever take the step (state and assignment aside)."""
-    step = TRANSITIONS[step_name]
-    return bool(user is not None and user.is_active and user.has_perm(step.permission))
+    return _role_allows(user, TRANSITIONS[step_name])
 
 
 def can(user: Any, ticket: Ticket, step_name: str) -> bool:
@@ -289,9 +300,9 @@ def _apply(
         locked = Ticket.objects.select_for_update().get(pk=ticket_id)
         if expected_version is not None and locked.version != expected_version:
             raise TicketChangedMeanwhile()
-        refusal = _refusal(actor, locked, step)
-        if refusal is not None:
-            raise refusal
+        refused = _refusal(actor, locked, step)
+        if refused is not None:
+            raise refused
         from_state = locked.state
         data = (change(locked) if change else None) or {}
         if step.to_state is not None:

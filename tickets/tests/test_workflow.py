@@ -354,12 +354,25 @@ def test_work_log_needs_sensible_minutes_and_a_note(users, contact):
     assert ticket.work_logs.count() == 0
 
 
+def test_answering_is_offered_only_while_a_question_is_open_even_after_the_ticket_moved_on(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    assert "answer_executor" not in workflow.allowed_steps(users["agent"], ticket)
+    ticket = workflow.ask_agent(ticket=ticket, actor=users["executor"], question="Melyik adatbázis?")
+    ticket = advance(ticket, State.SOLVED, users)
+    assert "answer_executor" in workflow.allowed_steps(users["agent"], ticket)
+    ticket = workflow.answer_executor(
+        ticket=ticket, actor=users["agent"], consultation=ticket.consultations.get(), answer="Az éles."
+    )
+    assert ticket.open_questions == 0 and ticket.state == State.SOLVED
+    assert "answer_executor" not in workflow.allowed_steps(users["agent"], ticket)
+
+
 def test_answering_an_already_answered_question_is_refused(users, contact):
     ticket = advance(register(users, contact), State.IN_PROGRESS, users)
     ticket = workflow.ask_agent(ticket=ticket, actor=users["executor"], question="Melyik verzió?")
     question = ticket.consultations.get()
     workflow.answer_executor(ticket=ticket, actor=users["agent"], consultation=question, answer="4.2")
-    with pytest.raises(workflow.InvalidInput):
+    with pytest.raises(workflow.IllegalTransition):
         workflow.answer_executor(ticket=ticket, actor=users["agent"], consultation=question, answer="4.3")
     question.refresh_from_db()
     assert question.answer == "4.2"
