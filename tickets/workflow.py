@@ -909,7 +909,7 @@ def _store_attachment(
         uploaded_by=actor,
     )
     attachment.file.save(upload.name or "file", upload, save=False)
-    stored.append(attachment.file.name)
+    stored.append(attachment.file.name or "")
     attachment.save()
     return attachment
 
