@@ -23,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("tickets.dispatch_ticket"):
         queue = selectors.dispatcher_queue(user)
         context["dispatch_queue"] = (queue[:50], queue.count())
-    if has_role(user, Role.EXECUTOR):
+    if user.has_perm("tickets.work_on_ticket"):
+        # Executors' work, and what an agent took to solve personally.
         context["my_tasks"] = selectors.executor_tasks(user)
     if has_role(user, Role.MANAGER):
         counts = selectors.state_counts(user)

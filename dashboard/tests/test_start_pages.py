@@ -1,0 +1,65 @@
+"""Each role's start page shows what waits for that person."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from common.testing.workflow import advance, register
+from tickets import workflow
+from tickets.choices import RouteDecision, State
+
+pytestmark = pytest.mark.django_db
+
+
+def page_for(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.get("/").content.decode()
+
+
+def section(page: str, css_class: str) -> str:
+    start = page.index(css_class)
+    return page[start : page.index("</section>", start)]
+
+
+def test_agent_queues_follow_the_tickets_through_the_steps(users, contact):
+    new = register(users, contact, subject="Új bejelentés")
+    to_route = advance(register(users, contact, subject="Irányítandó"), State.VERIFIED, users)
+    to_test = advance(register(users, contact, subject="Tesztelendő"), State.COMPLETED, users)
+    to_notify = advance(register(users, contact, subject="Értesítendő"), State.SOLVED, users)
+    asking = advance(register(users, contact, subject="Kérdéses"), State.IN_PROGRESS, users)
+    workflow.ask_agent(ticket=asking, actor=users["executor"], question="Melyik verzió?")
+    page = page_for(users["agent"])
+    assert new.number in section(page, "queue-to_verify")
+    assert to_route.number in section(page, "queue-to_route")
+    assert to_test.number in section(page, "queue-to_test")
+    assert to_notify.number in section(page, "queue-to_notify")
+    assert asking.number in section(page, "queue-questions")
+    assert asking.number not in section(page, "queue-to_verify")
+
+
+def test_a_ticket_the_agent_took_personally_is_in_their_tasks(users, contact):
+    ticket = advance(register(users, contact, subject="Saját"), State.VERIFIED, users)
+    workflow.route_ticket(ticket=ticket, actor=users["agent"], decision=RouteDecision.PERSONALLY)
+    assert ticket.number in section(page_for(users["agent"]), "queue-mine")
+    assert "queue-mine" not in page_for(users["dispatcher"])
+
+
+def test_dispatcher_sees_what_waits_for_dispatch_and_executor_sees_only_their_own(users, contact):
+    waiting = advance(register(users, contact, subject="Elosztandó"), State.DISPATCHING, users)
+    mine = advance(register(users, contact, subject="Enyém"), State.ASSIGNED, users)
+    assert waiting.number in section(page_for(users["dispatcher"]), "queue-dispatch")
+    executor_page = page_for(users["executor"])
+    assert mine.number in section(executor_page, "queue-mine") and waiting.number not in executor_page
+    assert mine.number not in page_for(users["other_executor"])
+
+
+def test_manager_overview_counts_states_and_executor_load(users, contact):
+    advance(register(users, contact), State.ASSIGNED, users)
+    advance(register(users, contact), State.IN_PROGRESS, users)
+    page = page_for(users["manager"])
+    overview = section(page, "Áttekintés")
+    assert '?state=assigned"><span class="n">1</span>' in overview
+    assert '?state=in_progress"><span class="n">1</span>' in overview
+    assert users["executor"].display_name in overview
