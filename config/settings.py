@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tickets",
     "intake",
     "dashboard",
+    "mail",
     "demo",
 ]
 

@@ -67,6 +67,8 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopened on feedback")
     ATTACH = "attach", _("File attached")
     CLARIFY = "clarify", _("Data clarified")
+    MESSAGE_RECEIVED = "message_received", _("Message from the user")
+    FEEDBACK_RECEIVED = "feedback_received", _("Feedback received, to review")
     REASSIGN = "reassign", _("Reassigned")
 
 
@@ -92,3 +94,4 @@ class TestOutcome(models.TextChoices):
 class FeedbackOutcome(models.TextChoices):
     REOPENED = "reopened", _("Ticket reopened")
     RECORDED = "recorded", _("Recorded only")
+    PENDING = "pending", _("Waiting for an agent's review")

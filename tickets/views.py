@@ -53,7 +53,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
     steps = workflow.allowed_steps(request.user, ticket)
-    forms = [STEP_FORMS[name](ticket=ticket) for name in steps if name not in FEEDBACK_STEPS]
+    # Steps without a form here are taken elsewhere: feedback on its intake sheet, mail by the intake.
+    forms = [STEP_FORMS[name](ticket=ticket) for name in steps if name in STEP_FORMS]
     if bound is not None:
         # The submitted form comes back first with its errors and everything typed, even when its
         # step is no longer possible (the ticket changed meanwhile).

@@ -225,6 +225,20 @@ TRANSITIONS: dict[str, Step] = {
         label=_("Reopen on feedback"),
     ),
     "attach": Step(Action.ATTACH, _ALL, None, "tickets.register_ticket", label=_("Attach a file")),
+    "receive_message": Step(
+        Action.MESSAGE_RECEIVED,
+        _ACTIVE | {_S.NOTIFIED},
+        None,
+        "tickets.register_ticket",
+        label=_("Record a message from the user"),
+    ),
+    "receive_feedback": Step(
+        Action.FEEDBACK_RECEIVED,
+        frozenset({_S.CLOSED, _S.REJECTED}),
+        None,
+        "tickets.register_feedback",
+        label=_("Record feedback to review"),
+    ),
     "clarify": Step(
         Action.CLARIFY,
         _ACTIVE,
@@ -793,23 +807,35 @@ def register_feedback(
     contact: Contact | None = None,
     received_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    pending: Feedback | None = None,
 ) -> Feedback:
-    """Seed l: record the user's feedback on the original ticket, and reopen it or record it only."""
+    """Seed l: record the user's feedback on the original ticket, and reopen it or record it only.
+
+    With `pending`, the agent decides on feedback that arrived by itself (a reply to a closed ticket).
+    """
     content = _required(content, _("Write down the feedback."))
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."))
     holder: dict[str, Feedback] = {}
 
     def change(locked: Ticket) -> dict[str, Any]:
-        feedback = Feedback.objects.create(
-            ticket=locked,
-            contact=contact or locked.contact,
-            channel=channel,
-            received_at=received_at or timezone.now(),
-            content=content,
-            outcome=FeedbackOutcome.REOPENED if reopen else FeedbackOutcome.RECORDED,
-            registered_by=actor,
-        )
+        outcome = FeedbackOutcome.REOPENED if reopen else FeedbackOutcome.RECORDED
+        if pending is not None:
+            feedback = Feedback.objects.select_for_update().get(pk=pending.pk, ticket=locked)
+            if feedback.outcome != FeedbackOutcome.PENDING:
+                raise InvalidInput(_("This feedback has already been reviewed."))
+            feedback.outcome = outcome
+            feedback.save(update_fields=["outcome"])
+        else:
+            feedback = Feedback.objects.create(
+                ticket=locked,
+                contact=contact or locked.contact,
+                channel=channel,
+                received_at=received_at or timezone.now(),
+                content=content,
+                outcome=outcome,
+                registered_by=actor,
+            )
         holder["feedback"] = feedback
         if reopen:
             locked.reopen_count += 1
@@ -823,6 +849,62 @@ def register_feedback(
         step_name="reopen" if reopen else "record_feedback",
         expected_version=expected_version,
         note=content,
+        change=change,
+    )
+    return holder["feedback"]
+
+
+# --- messages that arrive by themselves (e-mail, fax) ---------------------------------------------
+
+
+def receive_message(
+    *, ticket: Ticket | int, actor: Any, text: str, sender: str, channel: Channel | str, details: dict[str, Any]
+) -> Ticket:
+    """A message from the user on an open ticket (a reply by e-mail or fax): logged and shown to the agent."""
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        return {"sender": sender, "channel": str(channel), **details}
+
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="receive_message",
+        expected_version=None,
+        note=text,
+        change=change,
+    )
+
+
+def receive_feedback(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    text: str,
+    channel: Channel | str,
+    received_at: dt.datetime,
+    details: dict[str, Any],
+) -> Feedback:
+    """A message on a closed ticket is feedback (seed l): recorded, waiting for an agent to reopen or file it."""
+    holder: dict[str, Feedback] = {}
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        holder["feedback"] = Feedback.objects.create(
+            ticket=locked,
+            contact=locked.contact,
+            channel=channel,
+            received_at=received_at,
+            content=text or "—",
+            outcome=FeedbackOutcome.PENDING,
+            registered_by=actor,
+        )
+        return {"feedback": holder["feedback"].pk, "channel": str(channel), **details}
+
+    _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="receive_feedback",
+        expected_version=None,
+        note=text,
         change=change,
     )
     return holder["feedback"]

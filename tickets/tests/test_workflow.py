@@ -215,6 +215,12 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "close": lambda: workflow.close_ticket(ticket=ticket, actor=agent),
         "record_feedback": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=False),
         "reopen": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=True),
+        "receive_message": lambda: workflow.receive_message(
+            ticket=ticket, actor=agent, text="Válasz", sender="eva@example.hu", channel="email", details={}
+        ),
+        "receive_feedback": lambda: workflow.receive_feedback(
+            ticket=ticket, actor=agent, text="Köszönöm", channel="email", received_at=timezone.now(), details={}
+        ),
         "clarify": lambda: workflow.clarify_ticket(
             ticket=ticket,
             actor=agent,

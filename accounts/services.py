@@ -1,0 +1,24 @@
+"""Writes of accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Permission
+
+from accounts.models import User
+
+SYSTEM_USERNAME = "pult-rendszer"
+SYSTEM_PERMISSIONS = ("register_ticket", "register_feedback")
+
+
+def system_user() -> User:
+    """The actor of automatic intake (mail, fax gateway): it cannot log in and holds only what intake needs."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "Pult", "last_name": "rendszer", "is_active": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="tickets", codename__in=SYSTEM_PERMISSIONS)
+        )
+    return user

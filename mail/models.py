@@ -1,0 +1,73 @@
+"""Mailboxes and every message that came in, kept byte for byte."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mail.choices import InboundStatus
+from tickets.choices import Channel
+
+
+class Mailbox(models.Model):
+    """An address the service desk receives mail at; a fax gateway's mailbox has the fax channel."""
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.EmailField(_("address"), unique=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=20,
+        choices=[(Channel.EMAIL.value, Channel.EMAIL.label), (Channel.FAX.value, Channel.FAX.label)],
+        default=Channel.EMAIL,
+    )
+    default_module = models.ForeignKey(
+        "customers.Module", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("default module")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+class InboundMessage(models.Model):
+    """One delivered message: the raw bytes unchanged, what was read from them, and what became of it."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    raw = models.BinaryField(_("raw message"))
+    size = models.PositiveIntegerField(_("size"))
+    content_hash = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
+    subject = models.CharField(_("subject"), max_length=1000, blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=250, blank=True)
+    sender_address = models.CharField(_("sender's address"), max_length=250, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML (sanitised)"), blank=True)
+    status = models.CharField(_("outcome"), max_length=20, choices=InboundStatus)
+    reason = models.TextField(_("reason"), blank=True)
+    problems = models.TextField(_("reading problems"), blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, null=True, blank=True, related_name="inbound_messages"
+    )
+
+    class Meta:
+        verbose_name = _("incoming message")
+        verbose_name_plural = _("incoming messages")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="inbound_message_id_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender_address}: {self.subject[:60]}"

@@ -1,0 +1,179 @@
+"""Incoming mail → the registry. One entry point, ``message_ingest``, for IMAP, the mail server's pipe
+(``manage.py mailgate``) and tests alike.
+
+A message is stored with its raw bytes in the same transaction as the ticket, reply or feedback it
+becomes, so it is never lost half-way; the same message delivered again (same Message-ID, or the same
+bytes when it has none) is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.services import system_user
+from customers.choices import CustomerKind, NotificationChannel
+from customers.models import Contact, Customer
+from mail.choices import InboundStatus
+from mail.models import InboundMessage, Mailbox
+from mail.parsing import ParsedAttachment, ParsedMessage, parse
+from tickets import workflow
+from tickets.choices import Channel
+from tickets.models import Ticket
+
+SUBJECT_LIMIT = 250
+
+
+@dataclass
+class IngestResult:
+    message: InboundMessage
+    duplicate: bool
+
+
+def message_ingest(*, raw: bytes, mailbox: Mailbox | None = None) -> IngestResult:
+    """Store `raw` and make it a new ticket, a reply on its ticket, feedback, or a set-aside message."""
+    parsed = parse(raw)
+    existing = _already_stored(parsed)
+    if existing is not None:
+        return IngestResult(existing, duplicate=True)
+    try:
+        with transaction.atomic():
+            message = _store(raw, parsed, mailbox)
+            _route(message, parsed, mailbox)
+            message.save()
+    except IntegrityError:
+        # Delivered twice at the same moment: the other delivery won the unique Message-ID or hash.
+        existing = _already_stored(parsed)
+        if existing is None:
+            raise
+        return IngestResult(existing, duplicate=True)
+    return IngestResult(message, duplicate=False)
+
+
+def _already_stored(parsed: ParsedMessage) -> InboundMessage | None:
+    condition = Q(content_hash=parsed.content_hash)
+    if parsed.message_id:
+        condition |= Q(message_id=parsed.message_id)
+    return InboundMessage.objects.filter(condition).first()
+
+
+def _store(raw: bytes, parsed: ParsedMessage, mailbox: Mailbox | None) -> InboundMessage:
+    return InboundMessage.objects.create(
+        mailbox=mailbox,
+        raw=raw,
+        size=len(raw),
+        content_hash=parsed.content_hash,
+        message_id=parsed.message_id,
+        subject=parsed.subject[:1000],
+        sender_name=parsed.sender_name[:250],
+        sender_address=parsed.sender_address[:250],
+        sent_at=parsed.date,
+        text=parsed.text,
+        html=parsed.html,
+        status=InboundStatus.SET_ASIDE,  # until routed below, in the same transaction
+        problems="\n".join(parsed.problems),
+    )
+
+
+def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | None) -> None:
+    if parsed.bounce:
+        message.reason = "bounce (delivery-status report)"
+        return
+    if parsed.auto_reply:
+        message.reason = f"automatic message ({parsed.auto_reply})"
+        return
+    if not parsed.sender_address:
+        message.reason = "no sender address"
+        return
+    channel = mailbox.channel if mailbox else Channel.EMAIL
+    actor = system_user()
+    accepted, refused_note = _split_by_size(parsed)
+    text = "\n\n".join(part for part in (parsed.text, refused_note) if part)
+    ticket = _thread(parsed)
+    details = {"inbound": message.pk, "subject": parsed.subject[:200]}
+    if ticket is not None and ticket.is_open:
+        workflow.receive_message(
+            ticket=ticket, actor=actor, text=text, sender=parsed.sender_address, channel=channel, details=details
+        )
+        message.status, message.ticket = InboundStatus.REPLY, ticket
+    elif ticket is not None:
+        workflow.receive_feedback(
+            ticket=ticket, actor=actor, text=text, channel=channel, received_at=message.received_at, details=details
+        )
+        message.status, message.ticket = InboundStatus.FEEDBACK, ticket
+    else:
+        message.ticket = _register(parsed, text, channel, mailbox, actor)
+        message.status = InboundStatus.NEW_TICKET
+    if accepted and message.ticket is not None:
+        workflow.attach_files(
+            ticket=message.ticket,
+            actor=actor,
+            files=[SimpleUploadedFile(a.filename, a.content, content_type=a.content_type) for a in accepted],
+            description=f"E-mail: {parsed.subject[:200]}",
+        )
+
+
+def _split_by_size(parsed: ParsedMessage) -> tuple[list[ParsedAttachment], str]:
+    """Attachments within the size limit, and a note naming the others (they stay in the raw message)."""
+    limit = settings.PULT_MAX_ATTACHMENT_BYTES
+    accepted = [a for a in parsed.attachments if len(a.content) <= limit]
+    refused = [a for a in parsed.attachments if len(a.content) > limit]
+    if not refused:
+        return accepted, ""
+    names = ", ".join(f"{a.filename} ({len(a.content):,} B)" for a in refused)
+    return accepted, f"[Pult: over the size limit, not attached but kept in the raw message: {names}]"
+
+
+def _thread(parsed: ParsedMessage) -> Ticket | None:
+    """The ticket a reply belongs to: by the number in the subject, then by the messages it answers."""
+    reference = parsed.ticket_reference
+    if reference is not None:
+        ticket = Ticket.objects.filter(year=reference[0], sequence=reference[1]).first()
+        if ticket is not None:
+            return ticket
+    answered = [parsed.in_reply_to, *parsed.references]
+    answered = [message_id for message_id in answered if message_id]
+    if answered:
+        earlier = (
+            InboundMessage.objects.filter(message_id__in=answered, ticket__isnull=False)
+            .select_related("ticket")
+            .first()
+        )
+        if earlier is not None:
+            return earlier.ticket
+    return None
+
+
+def _register(parsed: ParsedMessage, text: str, channel: str, mailbox: Mailbox | None, actor: Any) -> Ticket:
+    subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or "(tárgy nélkül)"
+    return workflow.register_ticket(
+        actor=actor,
+        contact=_contact_for(parsed),
+        subject=subject[:SUBJECT_LIMIT],
+        description=text or "—",
+        channel=channel,
+        received_at=min(parsed.date or timezone.now(), timezone.now()),
+        module=mailbox.default_module if mailbox else None,
+    )
+
+
+def _contact_for(parsed: ParsedMessage) -> Contact:
+    """The contact with the sender's address, or a new one (a private person until an agent says otherwise)."""
+    contact = Contact.objects.filter(email__iexact=parsed.sender_address, is_active=True).first()
+    if contact is not None:
+        return contact
+    name = parsed.sender_name or parsed.sender_address
+    customer = Customer.objects.create(name=name[:200], kind=CustomerKind.PRIVATE_PERSON, email=parsed.sender_address)
+    return Contact.objects.create(
+        customer=customer,
+        name=name[:200],
+        email=parsed.sender_address,
+        preferred_channel=NotificationChannel.EMAIL,
+        notes="Created from an incoming e-mail.",
+    )
