@@ -69,7 +69,27 @@ def content_hash(raw: bytes) -> str:
 
 
 def parse(raw: bytes) -> ParsedMessage:
-    """Parse `raw`; any part that cannot be read is skipped and named in ``problems``."""
+    """Parse `raw`; any part that cannot be read is skipped and named in ``problems``. Never raises."""
+    try:
+        return _parse(raw)
+    except Exception as exc:  # a last resort: the raw bytes are kept by the caller whatever happens here
+        return ParsedMessage(
+            message_id="",
+            content_hash=content_hash(raw or b""),
+            subject="",
+            sender_name="",
+            sender_address="",
+            recipients=[],
+            date=None,
+            in_reply_to="",
+            references=[],
+            text="",
+            html="",
+            problems=[f"unreadable message: {exc!r}"],
+        )
+
+
+def _parse(raw: bytes) -> ParsedMessage:
     problems: list[str] = []
     raw = raw or b""
     try:
@@ -256,15 +276,18 @@ def _walk(
         children = part.get_payload()
         if content_type == "multipart/alternative" and isinstance(children, list):
             # One rendering is enough: prefer the plain text, keep the HTML for display.
-            plain = [c for c in children if c.get_content_type() == "text/plain" and not _is_attachment(c)]
+            parts = [c for c in children if isinstance(c, Message)]
+            plain = [c for c in parts if c.get_content_type() == "text/plain" and not _is_attachment(c)]
             if plain:
-                children = [plain[0]] + [c for c in children if c.get_content_type() == "text/html"]
+                children = [plain[0]] + [c for c in parts if c.get_content_type() == "text/html"]
         for child in children if isinstance(children, list) else []:
             if isinstance(child, Message):
                 _walk(child, texts, htmls, attachments, problems, depth + 1)
         return
+    payload: bytes | None
     try:
-        payload = part.get_payload(decode=True)
+        decoded = part.get_payload(decode=True)
+        payload = decoded if isinstance(decoded, bytes) else None
     except Exception as exc:
         problems.append(f"undecodable {content_type} part: {exc!r}")
         payload = None
@@ -335,12 +358,12 @@ def _split_uuencoded(text: str) -> tuple[str, list[ParsedAttachment]]:
                 continue
             try:
                 data.extend(binascii.a2b_uu(line))
-            except binascii.Error:
+            except (binascii.Error, ValueError):
                 # Transports add or trim characters at line ends; the first character says how long it is.
                 length = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
                 try:
                     data.extend(binascii.a2b_uu(line[:length]))
-                except binascii.Error:
+                except (binascii.Error, ValueError):
                     return match.group(0)  # not really uuencoded: leave the text as it was
         found.append(ParsedAttachment(_safe_name(match["name"].strip()), "application/octet-stream", bytes(data)))
         return ""

@@ -1,0 +1,139 @@
+"""Incoming mail becomes tickets, replies or feedback — once, and never lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.testing.factories import ContactFactory, ModuleFactory
+from common.testing.workflow import advance, register
+from mail.choices import InboundStatus
+from mail.models import InboundMessage, Mailbox
+from mail.services import message_ingest
+from tickets.choices import Action, Channel, FeedbackOutcome, State
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def mail(
+    *,
+    subject: str = "Nem nyomtat a számlázó",
+    sender: str = "Kovács Éva <eva@ugyfel.example>",
+    body: str = "Jó napot! A számlázó nem nyomtat. Üdvözlettel: Éva",
+    message_id: str | None = "m1@ugyfel.example",
+    extra: str = "",
+) -> bytes:
+    from email.header import Header
+
+    lines = [
+        f"From: {Header(sender, 'utf-8').encode()}",
+        "To: ugyfelszolgalat@pult.example",
+        f"Subject: {Header(subject, 'utf-8').encode()}",
+        "Date: Tue, 24 Nov 2026 07:30:00 +0100",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: 8bit",
+    ]
+    if message_id:
+        lines.append(f"Message-ID: <{message_id}>")
+    if extra:
+        lines.append(extra)
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode("utf-8")
+
+
+def test_a_mail_from_a_known_contact_becomes_a_ticket_with_its_raw_message(users):
+    contact = ContactFactory(email="eva@ugyfel.example")
+    raw = mail()
+    result = message_ingest(raw=raw)
+    ticket = Ticket.objects.get()
+    assert (ticket.contact, ticket.channel, ticket.subject) == (contact, Channel.EMAIL, "Nem nyomtat a számlázó")
+    assert ticket.description == "Jó napot! A számlázó nem nyomtat. Üdvözlettel: Éva"
+    assert ticket.events.get().actor.username == "pult-rendszer"
+    stored = result.message
+    assert stored.status == InboundStatus.NEW_TICKET and stored.ticket == ticket
+    assert bytes(InboundMessage.objects.get().raw) == raw
+
+
+def test_an_unknown_sender_becomes_a_new_contact(db):
+    message_ingest(raw=mail(sender="Új Ügyfél <uj@valahol.example>"))
+    ticket = Ticket.objects.get()
+    assert (ticket.contact.name, ticket.contact.email) == ("Új Ügyfél", "uj@valahol.example")
+
+
+def test_a_fax_gateway_mailbox_registers_fax_tickets_with_its_module(db):
+    module = ModuleFactory()
+    mailbox = Mailbox.objects.create(name="Fax", address="fax@pult.example", channel=Channel.FAX, default_module=module)
+    message_ingest(raw=mail(), mailbox=mailbox)
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.module) == (Channel.FAX, module)
+
+
+def test_the_same_message_delivered_twice_makes_one_ticket(db):
+    first = message_ingest(raw=mail())
+    again = message_ingest(raw=mail(body="Ugyanaz, más úton továbbítva."))  # same Message-ID
+    assert again.duplicate and again.message == first.message
+    no_id = mail(message_id=None)
+    message_ingest(raw=no_id)
+    assert message_ingest(raw=no_id).duplicate  # same bytes, no Message-ID
+    assert Ticket.objects.count() == 2 and InboundMessage.objects.count() == 2
+
+
+def test_a_reply_with_the_ticket_number_is_added_to_the_open_ticket(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    result = message_ingest(
+        raw=mail(subject=f"Vá: [{ticket.number}] Nem nyomtat", body="Még mindig hibás.", message_id="m2@ugyfel.example")
+    )
+    assert result.message.status == InboundStatus.REPLY and result.message.ticket == ticket
+    event = ticket.events.last()
+    assert (event.action, event.note) == (Action.MESSAGE_RECEIVED, "Még mindig hibás.")
+    assert Ticket.objects.count() == 1 and Ticket.objects.get().state == State.IN_PROGRESS
+
+
+def test_a_reply_without_number_threads_by_in_reply_to(users, contact):
+    first = message_ingest(raw=mail(message_id="eredeti@ugyfel.example")).message
+    reply = message_ingest(
+        raw=mail(
+            subject="Re: valami", message_id="valasz@ugyfel.example", extra="In-Reply-To: <eredeti@ugyfel.example>"
+        )
+    )
+    assert reply.message.status == InboundStatus.REPLY and reply.message.ticket == first.ticket
+
+
+def test_a_reply_on_a_closed_ticket_waits_as_feedback_for_review(users, contact):
+    ticket = advance(register(users, contact), State.CLOSED, users)
+    result = message_ingest(raw=mail(subject=f"Re: [{ticket.number}]", body="Köszönöm, működik!"))
+    assert result.message.status == InboundStatus.FEEDBACK
+    ticket.refresh_from_db()
+    assert ticket.state == State.CLOSED
+    feedback = ticket.feedback.get()
+    assert (feedback.outcome, feedback.content) == (FeedbackOutcome.PENDING, "Köszönöm, működik!")
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ("Auto-Submitted: auto-replied", "automatic"),
+        ("Precedence: bulk", "automatic"),
+        ("Return-Path: <>", "automatic"),
+    ],
+)
+def test_automatic_mail_is_recorded_but_makes_no_ticket(extra, reason, db):
+    result = message_ingest(raw=mail(extra=extra, subject="Házon kívül"))
+    assert result.message.status == InboundStatus.SET_ASIDE and reason in result.message.reason
+    assert Ticket.objects.count() == 0 and InboundMessage.objects.count() == 1
+
+
+def test_an_attachment_over_the_limit_is_named_on_the_ticket_and_kept_in_the_raw(db, settings):
+    settings.PULT_MAX_ATTACHMENT_BYTES = 10
+    raw = (
+        b"From: eva@ugyfel.example\r\nSubject: Mellekletek\r\nMessage-ID: <a@b>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain\r\n\r\nLasd.\r\n"
+        b'--XX\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="kicsi.txt"\r\n\r\nok\r\n'
+        b'--XX\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="nagy.png"\r\n\r\n'
+        b"0123456789abcdef\r\n--XX--\r\n"
+    )
+    ticket = message_ingest(raw=raw).message.ticket
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == ["kicsi.txt"]
+    assert "nagy.png" in ticket.description
+    assert b"0123456789abcdef" in bytes(InboundMessage.objects.get().raw)
