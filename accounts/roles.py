@@ -36,9 +36,13 @@ _AGENT_WORK = [
     "customers.view_module",
 ]
 _REFERENCE_DATA = [
-    f"customers.{verb}_{model}"
-    for model in ("customer", "contact", "module")
-    for verb in ("view", "add", "change", "delete")
+    *(
+        f"customers.{verb}_{model}"
+        for model in ("customer", "contact", "module")
+        for verb in ("view", "add", "change", "delete")
+    ),
+    *(f"mail.{verb}_mailbox" for verb in ("view", "add", "change")),
+    "mail.view_inboundmessage",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
     path("intake/", include("intake.urls")),
+    path("mail/", include("mail.urls")),
     path("", include("dashboard.urls")),
 ]

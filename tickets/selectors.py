@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from tickets.choices import ConsultationKind, State
-from tickets.models import Consultation, Ticket, TicketEvent
+from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, State
+from tickets.models import Consultation, Feedback, Ticket, TicketEvent
 
 
 def visible_to(user: Any) -> QuerySet[Ticket]:
@@ -108,18 +108,8 @@ def open_questions(ticket: Ticket) -> QuerySet[Consultation]:
     ).select_related("author")
 
 
-def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
-    """The agent's start page: what waits for the service desk, step by step."""
-    tickets = with_list_columns(visible_to(user))
-    return {
-        "to_verify": tickets.filter(state=State.NEW).order_by("received_at", "id"),
-        "to_route": tickets.filter(state=State.VERIFIED).order_by("received_at", "id"),
-        "questions": tickets.filter(open_questions__gt=0).order_by("updated_at", "id"),
-        "to_test": tickets.filter(state=State.COMPLETED).order_by("completed_at", "id"),
-        "to_notify": tickets.filter(state=State.SOLVED).order_by("solved_at", "id"),
-        "to_close": tickets.filter(state=State.NOTIFIED).order_by("updated_at", "id"),
-        "feedback": tickets.filter(state=State.NEW, reopen_count__gt=0).order_by("updated_at", "id"),
-    }
+# The latest event of the outer ticket: a reply from the user waits for the agent until someone acts after it.
+_last_event_action = TicketEvent.objects.filter(ticket=OuterRef("pk")).order_by("-at", "-id").values("action")[:1]
 
 
 def dispatcher_queue(user: Any) -> QuerySet[Ticket]:
@@ -139,3 +129,23 @@ def state_counts(user: Any) -> dict[str, int]:
 
     rows = visible_to(user).values("state").annotate(n=Count("id")).order_by()
     return {row["state"]: row["n"] for row in rows}
+
+
+def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
+    """The agent's start page: what waits for the service desk, step by step."""
+    tickets = with_list_columns(visible_to(user))
+    return {
+        "to_verify": tickets.filter(state=State.NEW).order_by("received_at", "id"),
+        "to_route": tickets.filter(state=State.VERIFIED).order_by("received_at", "id"),
+        "questions": tickets.filter(open_questions__gt=0).order_by("updated_at", "id"),
+        "to_test": tickets.filter(state=State.COMPLETED).order_by("completed_at", "id"),
+        "to_notify": tickets.filter(state=State.SOLVED).order_by("solved_at", "id"),
+        "to_close": tickets.filter(state=State.NOTIFIED).order_by("updated_at", "id"),
+        "replies": tickets.filter(state__in=OPEN_STATES)
+        .annotate(last_action=Subquery(_last_event_action))
+        .filter(last_action=Action.MESSAGE_RECEIVED)
+        .order_by("updated_at", "id"),
+        "feedback": tickets.filter(
+            Exists(Feedback.objects.filter(ticket=OuterRef("pk"), outcome=FeedbackOutcome.PENDING))
+        ).order_by("updated_at", "id"),
+    }

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from common.htmx import render_page_or_partial
 from common.pdf import pdf_response, render_pdf
 from tickets import selectors, workflow
+from tickets.choices import FeedbackOutcome
 from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment, Feedback, Ticket
 
 PAGE_SIZE = 25
 
@@ -68,7 +69,14 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "consultations": ticket.consultations.select_related("author", "answered_by", "contact"),
         "notifications": ticket.notifications.select_related("recorded_by"),
         "feedback_list": ticket.feedback.select_related("registered_by"),
+        "pending_feedback": [
+            feedback for feedback in ticket.feedback.all() if feedback.outcome == FeedbackOutcome.PENDING
+        ]
+        if workflow.can(request.user, ticket, "record_feedback")
+        else [],
+        "can_reopen": workflow.can(request.user, ticket, "reopen"),
         "intake_sheets": ticket.intake_sheets.all(),
+        "inbound_messages": ticket.inbound_messages.only("pk", "subject", "received_at", "status"),
         "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
         "step_forms": forms,
         "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),
@@ -109,6 +117,30 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
         messages.success(request, _("Done: %(step)s.") % {"step": form.label})
         return redirect(_ticket_url(ticket))
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
+
+
+@require_POST
+def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
+    """An agent decides on feedback that arrived by itself: reopen the ticket, or record the feedback only."""
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    feedback = get_object_or_404(Feedback, pk=pk, ticket=ticket, outcome=FeedbackOutcome.PENDING)
+    reopen = request.POST.get("decision") == "reopen"
+    try:
+        workflow.register_feedback(
+            ticket=ticket,
+            actor=request.user,
+            content=feedback.content,
+            reopen=reopen,
+            channel=feedback.channel,
+            received_at=feedback.received_at,
+            expected_version=int(request.POST.get("version") or 0),
+            pending=feedback,
+        )
+    except workflow.WorkflowError as error:
+        context = {**_detail_context(request, ticket), "refusal": str(error.message)}
+        return render(request, "tickets/detail.html", context, status=_status_of(error))
+    messages.success(request, _("Ticket reopened.") if reopen else _("Feedback recorded."))
+    return redirect(_ticket_url(ticket))
 
 
 @require_GET

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from mail.models import InboundMessage, Mailbox
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = ("name", "address", "channel", "default_module", "is_active")
+    list_filter = ("channel", "is_active")
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """Every message that came in, as it came: read only, never edited or deleted here."""
+
+    list_display = ("received_at", "sender_address", "subject", "status", "ticket", "reason")
+    list_filter = ("status", "mailbox")
+    search_fields = ("sender_address", "subject", "message_id")
+    list_select_related = ("ticket",)
+    exclude = ("raw",)
+    readonly_fields = ("raw_download",)
+
+    @admin.display(description=_("raw message"))
+    def raw_download(self, obj: InboundMessage) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("mail:raw", args=[obj.pk]), _("Download (.eml)"))
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("raw", "html")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

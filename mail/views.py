@@ -1,0 +1,25 @@
+"""The raw message, byte for byte, for whoever may see its ticket (or incoming mail as a whole)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from mail.models import InboundMessage
+from tickets.selectors import visible_to
+
+
+@require_GET
+def raw_message(request: HttpRequest, pk: int) -> HttpResponse:
+    message = InboundMessage.objects.filter(pk=pk).only("pk", "raw", "ticket_id").first()
+    if message is None:
+        raise Http404()
+    may_see = request.user.has_perm("mail.view_inboundmessage") or (
+        message.ticket_id is not None and visible_to(request.user).filter(pk=message.ticket_id).exists()
+    )
+    if not may_see:
+        raise Http404()
+    response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
