@@ -8,6 +8,13 @@ from accounts.roles import Role
 from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def _real_smtp_backend(settings: Any) -> None:
+    """Django's test set-up swaps in an in-memory mail backend; Pult's tests send to a real SMTP server
+    (the smtp_server fixture), and a send without one fails loudly instead of vanishing."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
 @pytest.fixture
 def users(db: Any) -> dict[str, Any]:
     """One user per role, keyed by the role's value; plus a second executor."""
@@ -24,3 +31,36 @@ def contact(db: Any) -> Any:
 @pytest.fixture
 def module(db: Any) -> Any:
     return ModuleFactory()
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives, for tests to read back."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    sink = SmtpSink()
+    sink.controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    yield sink
+    sink.controller.stop()

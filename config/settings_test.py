@@ -7,7 +7,7 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
 from config.settings import *  # noqa: F403
-from config.settings import DATABASES, STORAGES
+from config.settings import DATABASES, HUEY, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pult-test-media-"))
@@ -21,3 +21,9 @@ WHITENOISE_USE_FINDERS = True
 # The live server answers each request in its own thread; persistent connections would outlive the test
 # and keep PostgreSQL from dropping the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Tasks run in the test process as they are queued (on commit); one test runs a real worker process.
+HUEY = {**HUEY, "immediate": True}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_PORT = 9  # nothing listens there: a test that sends mail starts its own SMTP server and says where
+EMAIL_TIMEOUT = 5

@@ -7,3 +7,16 @@ class InboundStatus(models.TextChoices):
     REPLY = "reply", _("Added to its ticket")
     FEEDBACK = "feedback", _("Feedback on a closed ticket, to review")
     SET_ASIDE = "set_aside", _("Set aside")
+
+
+class OutboundKind(models.TextChoices):
+    MESSAGE = "message", _("Message to the user")
+    NOTIFICATION = "notification", _("Notification of the result")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Automatic acknowledgement")
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will be retried")
+    GIVEN_UP = "given_up", _("Could not be sent")

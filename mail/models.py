@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mail.choices import InboundStatus
+from mail.choices import InboundStatus, OutboundKind, OutboundStatus
 from tickets.choices import Channel
 
 
@@ -71,3 +72,34 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender_address}: {self.subject[:60]}"
+
+
+class OutboundMessage(models.Model):
+    """An e-mail we send: to the user about a ticket, or an automatic acknowledgement. Sent by the worker."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="outbound_messages", verbose_name=_("ticket")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboundKind)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    in_reply_to = models.CharField(max_length=250, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=OutboundStatus, default=OutboundStatus.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["to", "kind", "created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject[:60]}"

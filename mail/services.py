@@ -21,7 +21,8 @@ from accounts.services import system_user
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer
 from mail.choices import InboundStatus
-from mail.models import InboundMessage, Mailbox
+from mail.models import InboundMessage, Mailbox, OutboundMessage
+from mail.outbound import acknowledgement_queue
 from mail.parsing import ParsedAttachment, ParsedMessage, parse
 from tickets import workflow
 from tickets.choices import Channel
@@ -110,6 +111,7 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
     else:
         message.ticket = _register(parsed, text, channel, mailbox, actor)
         message.status = InboundStatus.NEW_TICKET
+        acknowledgement_queue(ticket=message.ticket, to=parsed.sender_address, in_reply_to=parsed.message_id)
     if accepted and message.ticket is not None:
         workflow.attach_files(
             ticket=message.ticket,
@@ -140,6 +142,9 @@ def _thread(parsed: ParsedMessage) -> Ticket | None:
     answered = [parsed.in_reply_to, *parsed.references]
     answered = [message_id for message_id in answered if message_id]
     if answered:
+        ours = OutboundMessage.objects.filter(message_id__in=answered).select_related("ticket").first()
+        if ours is not None:
+            return ours.ticket
         earlier = (
             InboundMessage.objects.filter(message_id__in=answered, ticket__isnull=False)
             .select_related("ticket")

@@ -69,6 +69,9 @@ class Action(models.TextChoices):
     CLARIFY = "clarify", _("Data clarified")
     MESSAGE_RECEIVED = "message_received", _("Message from the user")
     FEEDBACK_RECEIVED = "feedback_received", _("Feedback received, to review")
+    EMAIL_QUEUED = "email_queued", _("E-mail to the user queued")
+    EMAIL_SENT = "email_sent", _("E-mail sent")
+    EMAIL_FAILED = "email_failed", _("E-mail could not be sent")
     REASSIGN = "reassign", _("Reassigned")
 
 

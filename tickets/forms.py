@@ -327,6 +327,38 @@ class RecordNotificationForm(StepForm):
         )
 
 
+class EmailUserForm(StepForm):
+    step = "email_user"
+    to = forms.EmailField(label=_("To"))
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = _text(_("Text"), required=True, rows=8)
+    as_notification = forms.BooleanField(
+        label=_("This e-mail notifies the user of the result (recorded once it is sent)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["to"].initial = self.ticket.contact.email
+            self.fields["subject"].initial = self.ticket.subject
+        if self.ticket.state != State.SOLVED:
+            del self.fields["as_notification"]
+
+    def submit(self, actor: Any) -> Any:
+        from mail.outbound import email_user  # the mail channel builds on the registry, not the reverse
+
+        data = self.cleaned_data
+        return email_user(
+            ticket=self.ticket,
+            actor=actor,
+            to=data["to"],
+            subject=data["subject"],
+            body=data["body"],
+            as_notification=bool(data.get("as_notification")),
+            expected_version=data["version"],
+        )
+
+
 class CloseForm(StepForm):
     step = "close"
     note = _text(_("Note"), rows=2)
@@ -415,6 +447,7 @@ STEP_FORMS: dict[str, type[StepForm]] = {
         ConsultUserForm,
         AcceptSolvedForm,
         RecordNotificationForm,
+        EmailUserForm,
         CloseForm,
         AttachForm,
         ClarifyForm,

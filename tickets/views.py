@@ -77,6 +77,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "can_reopen": workflow.can(request.user, ticket, "reopen"),
         "intake_sheets": ticket.intake_sheets.all(),
         "inbound_messages": ticket.inbound_messages.only("pk", "subject", "received_at", "status"),
+        "outbound_messages": ticket.outbound_messages.all(),
         "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
         "step_forms": forms,
         "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),

@@ -239,6 +239,18 @@ TRANSITIONS: dict[str, Step] = {
         "tickets.register_feedback",
         label=_("Record feedback to review"),
     ),
+    "email_user": Step(
+        Action.EMAIL_QUEUED,
+        _ACTIVE | {_S.NOTIFIED},
+        None,
+        "tickets.notify_user",
+        label=_("Send an e-mail to the user"),
+    ),
+    # Written by the worker about mail it sent: whatever the ticket's state is by then.
+    "email_sent": Step(Action.EMAIL_SENT, _ALL, None, "tickets.register_ticket", label=_("E-mail sent")),
+    "email_failed": Step(
+        Action.EMAIL_FAILED, _ALL, None, "tickets.register_ticket", label=_("E-mail could not be sent")
+    ),
     "clarify": Step(
         Action.CLARIFY,
         _ACTIVE,
@@ -908,6 +920,32 @@ def receive_feedback(
         change=change,
     )
     return holder["feedback"]
+
+
+def record_email(
+    *,
+    ticket: Ticket | int,
+    actor: Any,
+    step_name: str,
+    note: str,
+    details: dict[str, Any],
+    expected_version: int | None = None,
+) -> Ticket:
+    """An e-mail queued by a person (email_user), or sent or failed as the worker reports (email_sent, email_failed)."""
+    if step_name not in ("email_user", "email_sent", "email_failed"):
+        raise ValueError(step_name)
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        return details
+
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name=step_name,
+        expected_version=expected_version,
+        note=note,
+        change=change,
+    )
 
 
 # --- the clarified data (seed b) ------------------------------------------------------------------

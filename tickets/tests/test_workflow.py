@@ -221,6 +221,14 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "receive_feedback": lambda: workflow.receive_feedback(
             ticket=ticket, actor=agent, text="Köszönöm", channel="email", received_at=timezone.now(), details={}
         ),
+        **{
+            name: (
+                lambda name=name: workflow.record_email(
+                    ticket=ticket, actor=agent, step_name=name, note="levél", details={}
+                )
+            )
+            for name in ("email_user", "email_sent", "email_failed")
+        },
         "clarify": lambda: workflow.clarify_ticket(
             ticket=ticket,
             actor=agent,

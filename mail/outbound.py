@@ -1,0 +1,186 @@
+"""E-mail out: an agent's message or notification to the user, and the automatic acknowledgement.
+
+A message is queued in the database with its own Message-ID (so replies find the ticket even when the
+user deletes the number from the subject) and handed to the worker after commit. ``outbound_send`` does
+the sending; it is safe to run again: a message already sent is not sent twice by it. The ticket is
+recorded as notified only after a send that succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import socket
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.services import system_user
+from mail.choices import OutboundKind, OutboundStatus
+from mail.models import InboundMessage, OutboundMessage
+from tickets import workflow
+from tickets.models import Ticket
+
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+
+
+def subject_for(ticket: Ticket, subject: str) -> str:
+    """The subject with the ticket number, so a reply finds its ticket."""
+    return subject if f"[{ticket.number}]" in subject else f"[{ticket.number}] {subject}".strip()
+
+
+def _new_message_id(ticket: Ticket) -> str:
+    return make_msgid(idstring=f"pult-{ticket.year}-{ticket.sequence}", domain=settings.PULT_MAIL_DOMAIN).strip("<>")
+
+
+def _last_inbound_id(ticket: Ticket) -> str:
+    last = InboundMessage.objects.filter(ticket=ticket).exclude(message_id="").order_by("-received_at", "-id")
+    return last.values_list("message_id", flat=True).first() or ""
+
+
+def _queue(outbound: OutboundMessage) -> None:
+    from mail.tasks import send_outbound_task
+
+    transaction.on_commit(lambda: send_outbound_task(outbound.pk))
+
+
+def email_user(
+    *,
+    ticket: Ticket,
+    actor: Any,
+    to: str,
+    subject: str,
+    body: str,
+    as_notification: bool,
+    expected_version: int | None = None,
+) -> OutboundMessage:
+    """An agent writes to the user from the ticket; with `as_notification`, a successful send notifies (seed j)."""
+    with transaction.atomic():
+        outbound = OutboundMessage.objects.create(
+            ticket=ticket,
+            kind=OutboundKind.NOTIFICATION if as_notification else OutboundKind.MESSAGE,
+            to=to.strip(),
+            subject=subject_for(ticket, subject.strip())[:300],
+            body=body,
+            message_id=_new_message_id(ticket),
+            in_reply_to=_last_inbound_id(ticket),
+            requested_by=actor,
+        )
+        workflow.record_email(
+            ticket=ticket,
+            actor=actor,
+            step_name="email_user",
+            note=body,
+            details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject},
+            expected_version=expected_version,
+        )
+        _queue(outbound)
+    return outbound
+
+
+def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> OutboundMessage | None:
+    """One automatic acknowledgement of a new e-mail ticket, at most a few per sender per hour (mail loops)."""
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    recent = OutboundMessage.objects.filter(
+        to__iexact=to, kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=hour_ago
+    ).count()
+    if recent >= settings.PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR:
+        return None
+    with translation.override("hu"):
+        body = render_to_string("mail/acknowledgement.txt", {"ticket": ticket})
+        subject = subject_for(ticket, str(translation.gettext("Your request has been registered")))
+    outbound = OutboundMessage.objects.create(
+        ticket=ticket,
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        to=to,
+        subject=subject[:300],
+        body=body,
+        message_id=_new_message_id(ticket),
+        in_reply_to=in_reply_to,
+        requested_by=system_user(),
+    )
+    _queue(outbound)
+    return outbound
+
+
+def _compose(outbound: OutboundMessage) -> EmailMessage:
+    headers = {"Message-ID": f"<{outbound.message_id}>"}
+    if outbound.in_reply_to:
+        headers |= {"In-Reply-To": f"<{outbound.in_reply_to}>", "References": f"<{outbound.in_reply_to}>"}
+    if outbound.kind == OutboundKind.ACKNOWLEDGEMENT:
+        headers |= {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    return EmailMessage(
+        subject=outbound.subject,
+        body=outbound.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[outbound.to],
+        headers=headers,
+    )
+
+
+def outbound_send(outbound_id: int) -> OutboundMessage:
+    """Send one queued message. Raises a transient error (for the worker to retry) after recording it."""
+    outbound = OutboundMessage.objects.select_related("ticket", "requested_by").get(pk=outbound_id)
+    if outbound.status in (OutboundStatus.SENT, OutboundStatus.GIVEN_UP):
+        return outbound
+    try:
+        _compose(outbound).send(fail_silently=False)
+    except TRANSIENT_ERRORS as exc:
+        _record_failure(outbound, exc)
+        raise
+    with transaction.atomic():
+        outbound.status, outbound.sent_at = OutboundStatus.SENT, timezone.now()
+        outbound.attempts += 1
+        outbound.last_error = ""
+        outbound.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        details: dict[str, Any] = {"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
+        if outbound.kind == OutboundKind.NOTIFICATION:
+            details["notified"] = _record_notification(outbound)
+        workflow.record_email(
+            ticket=outbound.ticket, actor=system_user(), step_name="email_sent", note="", details=details
+        )
+    return outbound
+
+
+def _record_notification(outbound: OutboundMessage) -> str:
+    """Seed j for a notification that went out: recorded in the name of the agent who wrote it."""
+    from customers.choices import NotificationChannel
+
+    try:
+        workflow.record_notification(
+            ticket=outbound.ticket,
+            actor=outbound.requested_by,
+            channel=NotificationChannel.EMAIL,
+            recipient=outbound.to,
+            message=outbound.body,
+        )
+    except workflow.WorkflowError as refused:  # e.g. someone recorded a phone notification meanwhile
+        return str(refused.message)
+    return "yes"
+
+
+def _record_failure(outbound: OutboundMessage, error: BaseException) -> None:
+    outbound.attempts += 1
+    outbound.last_error = f"{type(error).__name__}: {error}"[:2000]
+    given_up = outbound.attempts >= settings.PULT_EMAIL_SEND_ATTEMPTS
+    outbound.status = OutboundStatus.GIVEN_UP if given_up else OutboundStatus.FAILED
+    with transaction.atomic():
+        outbound.save(update_fields=["attempts", "last_error", "status"])
+        if given_up:
+            workflow.record_email(
+                ticket=outbound.ticket,
+                actor=system_user(),
+                step_name="email_failed",
+                note=outbound.last_error,
+                details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject},
+            )
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: 1, 2, 4 … minutes, at most an hour."""
+    return min(60 * 2 ** max(0, attempts - 1), 3600)

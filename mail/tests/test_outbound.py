@@ -1,0 +1,167 @@
+"""E-mail to the user through a real SMTP server: notify from the ticket, retry failures, thread replies,
+acknowledge new e-mail tickets once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from common.testing.workflow import advance, register
+from mail.choices import InboundStatus, OutboundKind, OutboundStatus
+from mail.models import OutboundMessage
+from mail.outbound import outbound_send
+from mail.services import message_ingest
+from tickets.choices import Action, State
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def email_from_page(client: Client, ticket: Ticket, *, notify: bool, body: str = "A hibát javítottuk. Üdv.: Anna"):
+    data = {
+        "email_user-version": ticket.version,
+        "email_user-to": ticket.contact.email,
+        "email_user-subject": "Nyomtatási hiba javítva",
+        "email_user-body": body,
+    }
+    if notify:
+        data["email_user-as_notification"] = "on"
+    return client.post(reverse("tickets:step", args=[ticket.year, ticket.sequence, "email_user"]), data)
+
+
+def actions(ticket: Ticket) -> list[str]:
+    return list(ticket.events.order_by("at", "id").values_list("action", flat=True))
+
+
+def test_agent_notifies_by_email_and_the_ticket_is_notified_once_it_is_sent(
+    users, contact, smtp_server, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = email_from_page(client_for(users["agent"]), ticket, notify=True)
+    assert response.status_code == 302
+    [sent] = smtp_server.messages
+    outbound = OutboundMessage.objects.get()
+    assert sent["Subject"] == f"[{ticket.number}] Nyomtatási hiba javítva"
+    assert sent["Message-ID"] == f"<{outbound.message_id}>"
+    assert sent["X-Envelope-To"] == contact.email
+    assert sent.get_content().strip() == "A hibát javítottuk. Üdv.: Anna"
+    ticket.refresh_from_db()
+    assert ticket.state == State.NOTIFIED
+    notification = ticket.notifications.get()
+    assert (notification.channel, notification.recipient, notification.recorded_by) == (
+        "email",
+        contact.email,
+        users["agent"],
+    )
+    assert actions(ticket)[-3:] == [Action.EMAIL_QUEUED, Action.RECORD_NOTIFICATION, Action.EMAIL_SENT]
+
+
+def test_a_message_that_is_not_the_notification_leaves_the_state_alone(
+    users, contact, smtp_server, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_from_page(client_for(users["agent"]), ticket, notify=False, body="Kérünk egy képernyőképet.")
+    assert len(smtp_server.messages) == 1
+    ticket.refresh_from_db()
+    assert ticket.state == State.IN_PROGRESS and ticket.notifications.count() == 0
+
+
+def test_a_failed_send_is_shown_and_retried_and_notifies_only_when_it_succeeds(
+    users, contact, settings, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    client = client_for(users["agent"])
+    with django_capture_on_commit_callbacks(execute=True):
+        email_from_page(client, ticket, notify=True)  # nothing listens on the SMTP port
+    outbound = OutboundMessage.objects.get()
+    assert outbound.status == OutboundStatus.FAILED and outbound.attempts == 1 and outbound.last_error
+    ticket.refresh_from_db()
+    assert ticket.state == State.SOLVED
+    page = client.get(reverse("tickets:detail", args=[ticket.year, ticket.sequence])).content.decode()
+    assert "outbound-failed" in page and outbound.last_error[:30] in page
+
+    from conftest import SmtpSink
+
+    sink = SmtpSink()
+    sink.controller.start()
+    try:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        outbound_send(outbound.pk)  # what the worker's retry does
+        outbound_send(outbound.pk)  # and a second run changes nothing
+    finally:
+        sink.controller.stop()
+    assert len(sink.messages) == 1
+    outbound.refresh_from_db()
+    ticket.refresh_from_db()
+    assert outbound.status == OutboundStatus.SENT and ticket.state == State.NOTIFIED
+
+
+def test_sending_is_given_up_after_the_configured_attempts_and_that_is_on_the_timeline(users, contact, settings):
+    settings.PULT_EMAIL_SEND_ATTEMPTS = 2
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    email_from_page(client_for(users["agent"]), ticket, notify=True)  # queued; callbacks not run
+    outbound = OutboundMessage.objects.get()
+    for _attempt in range(2):
+        with pytest.raises(OSError):
+            outbound_send(outbound.pk)
+    outbound.refresh_from_db()
+    assert outbound.status == OutboundStatus.GIVEN_UP
+    assert actions(ticket)[-1] == Action.EMAIL_FAILED
+    assert Ticket.objects.get(pk=ticket.pk).state == State.SOLVED
+
+
+def test_the_user_s_reply_threads_by_our_message_id_even_without_the_number(
+    users, contact, smtp_server, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_from_page(client_for(users["agent"]), ticket, notify=False, body="Melyik verziót használja?")
+    ours = OutboundMessage.objects.get().message_id
+    reply = (
+        f"From: {contact.email}\r\nSubject: Re: verzio\r\nMessage-ID: <valasz@ugyfel.example>\r\n"
+        f"In-Reply-To: <{ours}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA 4.2-es verziót."
+    ).encode()
+    message = message_ingest(raw=reply).message
+    assert message.status == InboundStatus.REPLY and message.ticket == ticket
+
+
+def _new_mail(number: int, sender: str = "uj.ugyfel@valahol.example", extra: str = "") -> bytes:
+    return (
+        f"From: Új Ügyfél <{sender}>\r\nSubject: Kérdés {number}\r\nMessage-ID: <n{number}@valahol.example>\r\n"
+        f"{extra}Content-Type: text/plain; charset=utf-8\r\n\r\nSegítséget kérek."
+    ).encode()
+
+
+def test_a_new_email_ticket_gets_one_automatic_acknowledgement_with_its_number(
+    db, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = message_ingest(raw=_new_mail(1)).message.ticket
+    [acknowledgement] = smtp_server.messages
+    assert acknowledgement["Auto-Submitted"] == "auto-replied"
+    assert acknowledgement["In-Reply-To"] == "<n1@valahol.example>"
+    assert f"[{ticket.number}]" in acknowledgement["Subject"]
+    assert ticket.number in acknowledgement.get_content() and "rögzítettük" in acknowledgement.get_content()
+    assert Action.EMAIL_SENT in actions(ticket)
+
+
+def test_acknowledgements_are_limited_per_sender_and_never_answer_automatic_mail(
+    db, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    settings.PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(5):
+            message_ingest(raw=_new_mail(number))
+        message_ingest(raw=_new_mail(99, sender="robot@valahol.example", extra="Auto-Submitted: auto-replied\r\n"))
+    assert Ticket.objects.count() == 5
+    assert len(smtp_server.messages) == 3
+    assert OutboundMessage.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT).count() == 3
