@@ -9,9 +9,9 @@ recorded as notified only after a send that succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import smtplib
 import socket
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +35,8 @@ def subject_for(ticket: Ticket, subject: str) -> str:
 
 
 def _new_message_id(ticket: Ticket) -> str:
-    return make_msgid(idstring=f"pult-{ticket.year}-{ticket.sequence}", domain=settings.PULT_MAIL_DOMAIN).strip("<>")
+    # Short enough never to be folded onto a second header line; random enough never to repeat.
+    return f"pult.{ticket.year}.{ticket.sequence}.{secrets.token_hex(8)}@{settings.PULT_MAIL_DOMAIN}"
 
 
 def _last_inbound_id(ticket: Ticket) -> str:

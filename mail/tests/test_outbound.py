@@ -50,7 +50,7 @@ def test_agent_notifies_by_email_and_the_ticket_is_notified_once_it_is_sent(
     [sent] = smtp_server.messages
     outbound = OutboundMessage.objects.get()
     assert sent["Subject"] == f"[{ticket.number}] Nyomtatási hiba javítva"
-    assert sent["Message-ID"] == f"<{outbound.message_id}>"
+    assert sent["Message-ID"].strip() == f"<{outbound.message_id}>"
     assert sent["X-Envelope-To"] == contact.email
     assert sent.get_content().strip() == "A hibát javítottuk. Üdv.: Anna"
     ticket.refresh_from_db()
