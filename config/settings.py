@@ -139,6 +139,11 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))  # for the file backend (demo)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ugyfelszolgalat@pult.localhost")
 
 PULT_MAIL_DOMAIN = env_str("PULT_MAIL_DOMAIN", "pult.localhost")  # the right-hand side of our Message-IDs

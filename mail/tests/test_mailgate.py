@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from common.testing.processes import manage_environment, manage_py
 from mail.models import InboundMessage
 from tickets.models import Ticket
 
@@ -21,32 +18,9 @@ RAW = (
 ).encode()
 
 
-def database_environment() -> dict[str, str]:
-    """Point the child process at the database this test runs on."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": str(db["NAME"])}
-    return {"DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
-
-
-def mailgate(
-    stdin: bytes, *args: str, database: dict[str, str] | None = None, media: Path
-) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SQLITE_PATH")} | {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SECRET_KEY": "mailgate-test",
-        "MEDIA_ROOT": str(media),
-        **(database if database is not None else database_environment()),
-    }
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "mailgate", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=settings.BASE_DIR,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+def mailgate(stdin: bytes, *args: str, media: Path, **database: str) -> subprocess.CompletedProcess:
+    env = manage_environment(media) | database
+    return manage_py("mailgate", *args, env=env, stdin=stdin)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,7 +44,6 @@ def test_empty_input_and_unknown_mailbox_are_refused_with_a_message(tmp_path):
 
 
 def test_an_unreachable_database_asks_the_mail_server_to_retry(tmp_path):
-    closed_port = {"DATABASE_URL": "postgres://postgres@127.0.0.1:9/pult"}
-    result = mailgate(RAW, database=closed_port, media=tmp_path)
+    result = mailgate(RAW, media=tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:9/pult", SQLITE_PATH="")
     assert result.returncode == 75
     assert "try again later" in result.stderr.decode()
