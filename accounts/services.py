@@ -13,7 +13,7 @@ SYSTEM_PERMISSIONS = ("register_ticket", "register_feedback")
 def system_user() -> User:
     """The actor of automatic intake (mail, fax gateway): it cannot log in and holds only what intake needs."""
     user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"first_name": "Pult", "last_name": "rendszer", "is_active": True}
+        username=SYSTEM_USERNAME, defaults={"first_name": "rendszer", "last_name": "Pult", "is_active": True}
     )
     if created:
         user.set_unusable_password()
