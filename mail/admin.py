@@ -11,8 +11,18 @@ from mail.models import InboundMessage, Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "address", "channel", "default_module", "is_active")
+    list_display = ("name", "address", "channel", "imap_host", "last_fetch_at", "last_fetch_error", "is_active")
     list_filter = ("channel", "is_active")
+    readonly_fields = ("last_fetch_at", "last_fetch_count", "last_fetch_error")
+    actions = ["fetch_now"]
+
+    @admin.action(description=_("Fetch new mail now"))
+    def fetch_now(self, request: HttpRequest, queryset: Any) -> None:
+        from mail.tasks import fetch_mailbox_task
+
+        for mailbox in queryset.exclude(imap_host=""):
+            fetch_mailbox_task(mailbox.pk)
+        self.message_user(request, _("Fetching is queued; the worker reads the mailboxes in a moment."))
 
 
 @admin.register(InboundMessage)

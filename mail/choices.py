@@ -20,3 +20,9 @@ class OutboundStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will be retried")
     GIVEN_UP = "given_up", _("Could not be sent")
+
+
+class ImapSecurity(models.TextChoices):
+    TLS = "tls", _("TLS (IMAPS)")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("None (only to this machine)")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mail.choices import InboundStatus, OutboundKind, OutboundStatus
+from mail.choices import ImapSecurity, InboundStatus, OutboundKind, OutboundStatus
 from tickets.choices import Channel
 
 
@@ -28,6 +28,19 @@ class Mailbox(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # IMAP: leave the host empty for a mailbox that only receives through `manage.py mailgate`.
+    imap_host = models.CharField(_("IMAP server"), max_length=200, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(
+        _("connection security"), max_length=10, choices=ImapSecurity, default=ImapSecurity.TLS
+    )
+    imap_username = models.CharField(_("IMAP user"), max_length=200, blank=True)
+    imap_password = models.CharField(_("IMAP password"), max_length=200, blank=True)
+    imap_folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    last_fetch_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True, editable=False)
+    last_fetch_count = models.PositiveIntegerField(_("messages in the last fetch"), default=0, editable=False)
+    last_fetch_error = models.TextField(_("last fetch error"), blank=True, editable=False)
+
     class Meta:
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
@@ -35,6 +48,15 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        loopback = self.imap_host in ("127.0.0.1", "localhost", "::1")
+        if self.imap_host and self.imap_security == ImapSecurity.NONE and not loopback:
+            raise ValidationError(
+                {"imap_security": _("An unencrypted connection is allowed only to this machine (127.0.0.1).")}
+            )
 
 
 class InboundMessage(models.Model):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import RetryTask
 
-from mail.models import OutboundMessage
+from mail.models import Mailbox, OutboundMessage
 from mail.outbound import TRANSIENT_ERRORS, outbound_send, retry_delay
 
 
@@ -17,3 +18,18 @@ def send_outbound_task(outbound_id: int) -> None:
         attempts = OutboundMessage.objects.filter(pk=outbound_id).values_list("attempts", "status").first()
         if attempts is not None and attempts[1] == "failed":
             raise RetryTask(f"sending failed ({exc}); trying again", delay=retry_delay(attempts[0])) from exc
+
+
+@db_task(context=False)
+def fetch_mailbox_task(mailbox_id: int) -> None:
+    from mail.fetching import mailbox_fetch
+
+    # One fetch per mailbox at a time, whichever worker (or machine, with Redis) runs it.
+    with HUEY.lock_task(f"fetch-mailbox-{mailbox_id}"):
+        mailbox_fetch(mailbox_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_all_mailboxes() -> None:
+    for mailbox_id in Mailbox.objects.filter(is_active=True).exclude(imap_host="").values_list("pk", flat=True):
+        fetch_mailbox_task(mailbox_id)
