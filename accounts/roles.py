@@ -43,6 +43,7 @@ _REFERENCE_DATA = [
     ),
     *(f"mail.{verb}_mailbox" for verb in ("view", "add", "change")),
     "mail.view_inboundmessage",
+    "mail.view_outboundmessage",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

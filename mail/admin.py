@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mail.models import InboundMessage, Mailbox
+from mail.models import InboundMessage, Mailbox, OutboundMessage
 
 
 @admin.register(Mailbox)
@@ -42,6 +42,24 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).defer("raw", "html")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """Every e-mail we sent or tried to send: read only."""
+
+    list_display = ("created_at", "to", "subject", "kind", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "kind")
+    search_fields = ("to", "subject", "message_id")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

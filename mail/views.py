@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mail.models import InboundMessage
+from mail.choices import OutboundStatus
+from mail.models import InboundMessage, Mailbox, OutboundMessage
 from tickets.selectors import visible_to
 
 
@@ -23,3 +26,21 @@ def raw_message(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_GET
+@permission_required("mail.view_inboundmessage", raise_exception=True)
+def worker_status(request: HttpRequest) -> HttpResponse:
+    """What the background worker has to do and what went wrong, for the administrator."""
+    from huey.contrib.djhuey import HUEY
+
+    context = {
+        "pending": HUEY.pending_count(),
+        "scheduled": HUEY.scheduled_count(),
+        "mailboxes": Mailbox.objects.order_by("name"),
+        "troubled": OutboundMessage.objects.filter(status__in=[OutboundStatus.FAILED, OutboundStatus.GIVEN_UP])
+        .select_related("ticket")
+        .order_by("-created_at")[:100],
+        "queued_mail": OutboundMessage.objects.filter(status=OutboundStatus.QUEUED).count(),
+    }
+    return render(request, "mail/worker.html", context)

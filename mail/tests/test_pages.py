@@ -108,3 +108,23 @@ def test_set_aside_mail_is_visible_to_administrators_only(users):
     assert admin_client.get(url).status_code == 200
     listing = admin_client.get("/admin/mail/inboundmessage/").content.decode()
     assert "Out of office" in listing
+
+
+def test_the_administrator_sees_the_worker_state_and_others_do_not(users, contact, settings):
+    from mail.models import Mailbox
+    from mail.outbound import email_user, outbound_send
+
+    settings.PULT_EMAIL_SEND_ATTEMPTS = 1
+    Mailbox.objects.create(
+        name="Fax", address="fax@pult.example", imap_host="127.0.0.1", last_fetch_error="Login failed"
+    )
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    outbound = email_user(
+        ticket=ticket, actor=users["agent"], to=contact.email, subject="x", body="y", as_notification=True
+    )
+    with pytest.raises(OSError):
+        outbound_send(outbound.pk)  # nothing listens on the SMTP port
+    administrator = users["administrator"]
+    page = client_for(administrator).get(reverse("mail:worker")).content.decode()
+    assert "Login failed" in page and ticket.number in page and "Connection refused" in page
+    assert client_for(users["agent"]).get(reverse("mail:worker")).status_code == 403
