@@ -50,6 +50,7 @@ class Contact(models.Model):
     phone_digits = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     fax = models.CharField(_("fax number"), max_length=40, blank=True)
+    fax_digits = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
     preferred_channel = models.CharField(
         _("preferred notification channel"),
@@ -71,6 +72,7 @@ class Contact(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.phone_digits = phone_digits(self.phone)
+        self.fax_digits = phone_digits(self.fax)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def address_for(self, channel: str) -> str:

@@ -27,6 +27,19 @@ class Mailbox(models.Model):
         "customers.Module", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("default module")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A fax gateway's mail: where the sender's fax number is (the pattern's first group, or all of it).
+    fax_number_pattern = models.CharField(
+        _("fax number pattern"),
+        max_length=200,
+        default=r"(\+?\d[\d\s/()-]{5,}\d)",
+        help_text=_("A regular expression; its first group (or the whole match) is the sender's fax number."),
+    )
+    fax_number_headers = models.CharField(
+        _("headers with the fax number"),
+        max_length=200,
+        default="Subject, X-Fax-From, X-Remote-Station-Id",
+        help_text=_("Searched in this order, comma-separated."),
+    )
 
     # IMAP: leave the host empty for a mailbox that only receives through `manage.py mailgate`.
     imap_host = models.CharField(_("IMAP server"), max_length=200, blank=True)
@@ -50,8 +63,14 @@ class Mailbox(models.Model):
         return f"{self.name} <{self.address}>"
 
     def clean(self) -> None:
+        import re
+
         from django.core.exceptions import ValidationError
 
+        try:
+            re.compile(self.fax_number_pattern)
+        except re.error as exc:
+            raise ValidationError({"fax_number_pattern": _("Not a valid regular expression: %s") % exc}) from exc
         loopback = self.imap_host in ("127.0.0.1", "localhost", "::1")
         if self.imap_host and self.imap_security == ImapSecurity.NONE and not loopback:
             raise ValidationError(

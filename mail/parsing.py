@@ -53,6 +53,7 @@ class ParsedMessage:
     text: str  # plain text: the text part, or the HTML part turned into text
     html: str  # sanitised HTML (nh3), empty when the message has none
     attachments: list[ParsedAttachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # every header's first value, decoded; names lower-case
     auto_reply: str = ""  # why the message is an automatic one, or empty
     bounce: bool = False
     problems: list[str] = field(default_factory=list)
@@ -112,6 +113,7 @@ def _parse(raw: bytes) -> ParsedMessage:
         text=text,
         html=html_body,
         attachments=attachments,
+        headers=_headers(message, problems),
         auto_reply=_auto_reply(message),
         bounce=_is_bounce(message, sender_address),
         problems=problems,
@@ -142,6 +144,13 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
             problems.append(f"unreadable {name} header: {exc!r}")
             raw_value = value if isinstance(value, str) else str(value)
             return _clean(raw_value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+
+
+def _headers(message: Message, problems: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in message:  # a Message iterates over its header names
+        found.setdefault(name.lower(), _one_line(_header(message, name, problems)))
+    return found
 
 
 def _all(message: Message, names: tuple[str, ...]) -> list[str]:

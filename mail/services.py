@@ -8,6 +8,7 @@ bytes when it has none) is recognised and changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from accounts.services import system_user
 from customers.choices import CustomerKind, NotificationChannel
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, phone_digits
 from mail.choices import InboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.outbound import acknowledgement_queue
@@ -111,7 +112,8 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
     else:
         message.ticket = _register(parsed, text, channel, mailbox, actor)
         message.status = InboundStatus.NEW_TICKET
-        acknowledgement_queue(ticket=message.ticket, to=parsed.sender_address, in_reply_to=parsed.message_id)
+        if channel == Channel.EMAIL:  # a fax gateway's address is not the sender's: no e-mail back to it
+            acknowledgement_queue(ticket=message.ticket, to=parsed.sender_address, in_reply_to=parsed.message_id)
     if accepted and message.ticket is not None:
         workflow.attach_files(
             ticket=message.ticket,
@@ -157,14 +159,44 @@ def _thread(parsed: ParsedMessage) -> Ticket | None:
 
 def _register(parsed: ParsedMessage, text: str, channel: str, mailbox: Mailbox | None, actor: Any) -> Ticket:
     subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or "(tárgy nélkül)"
+    fax = mailbox is not None and mailbox.channel == Channel.FAX
     return workflow.register_ticket(
         actor=actor,
-        contact=_contact_for(parsed),
+        contact=_fax_contact(parsed, mailbox) if fax and mailbox else _contact_for(parsed),
         subject=subject[:SUBJECT_LIMIT],
         description=text or "—",
         channel=channel,
         received_at=min(parsed.date or timezone.now(), timezone.now()),
         module=mailbox.default_module if mailbox else None,
+    )
+
+
+def fax_number_of(parsed: ParsedMessage, mailbox: Mailbox) -> str:
+    """The sender's fax number, found by the mailbox's pattern in its headers, in their order."""
+    pattern = re.compile(mailbox.fax_number_pattern)
+    for name in (part.strip().lower() for part in mailbox.fax_number_headers.split(",")):
+        match = pattern.search(parsed.headers.get(name, ""))
+        if match:
+            return (match.group(1) if match.groups() else match.group(0)).strip()
+    return ""
+
+
+def _fax_contact(parsed: ParsedMessage, mailbox: Mailbox) -> Contact:
+    """The contact with the sender's fax number, or a new one named after the number."""
+    number = fax_number_of(parsed, mailbox)
+    digits = phone_digits(number)
+    if digits:
+        contact = Contact.objects.filter(fax_digits=digits, is_active=True).first()
+        if contact is not None:
+            return contact
+    name = f"Fax {number}" if number else "Ismeretlen faxküldő"
+    customer = Customer.objects.create(name=name, kind=CustomerKind.PRIVATE_PERSON)
+    return Contact.objects.create(
+        customer=customer,
+        name=name,
+        fax=number,
+        preferred_channel=NotificationChannel.FAX,
+        notes="Created from an incoming fax.",
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from common.testing.factories import ContactFactory, ModuleFactory
 from common.testing.workflow import advance, register
 from mail.choices import InboundStatus
-from mail.models import InboundMessage, Mailbox
+from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.services import message_ingest
 from tickets.choices import Action, Channel, FeedbackOutcome, State
 from tickets.models import Ticket
@@ -137,3 +137,38 @@ def test_an_attachment_over_the_limit_is_named_on_the_ticket_and_kept_in_the_raw
     assert list(ticket.attachments.values_list("original_name", flat=True)) == ["kicsi.txt"]
     assert "nagy.png" in ticket.description
     assert b"0123456789abcdef" in bytes(InboundMessage.objects.get().raw)
+
+
+def fax_mail(subject: str, extra: str = "") -> bytes:
+    return (
+        f"From: Faxszerver <fax-gateway@szolgaltato.example>\r\nSubject: {subject}\r\nMessage-ID: <fax-{subject}>\r\n"
+        f'{extra}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="F"\r\n\r\n'
+        "--F\r\nContent-Type: text/plain\r\n\r\nFax received, 2 pages.\r\n"
+        '--F\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="fax.pdf"\r\n\r\n'
+        "%PDF-1.4 fax\r\n--F--\r\n"
+    ).encode()
+
+
+def test_a_fax_is_matched_to_the_contact_by_the_sender_s_fax_number(db, django_capture_on_commit_callbacks):
+    contact = ContactFactory(fax="+36 1 234 5679")
+    mailbox = Mailbox.objects.create(name="Fax", address="fax@pult.example", channel=Channel.FAX)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = message_ingest(raw=fax_mail("Fax from 06-1-234-5679"), mailbox=mailbox).message.ticket
+    assert (ticket.channel, ticket.contact) == (Channel.FAX, contact)
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == ["fax.pdf"]
+    assert not OutboundMessage.objects.exists()  # never an e-mail acknowledgement to the fax gateway
+
+
+def test_the_fax_number_can_come_from_a_header_by_the_mailbox_s_pattern(db):
+    mailbox = Mailbox.objects.create(
+        name="Fax",
+        address="fax@pult.example",
+        channel=Channel.FAX,
+        fax_number_pattern=r"CSID=(\S+)",
+        fax_number_headers="X-Fax-Info",
+    )
+    ticket = message_ingest(
+        raw=fax_mail("Fax", extra="X-Fax-Info: pages=2; CSID=+3676555125\r\n"), mailbox=mailbox
+    ).message.ticket
+    assert (ticket.contact.name, ticket.contact.fax, ticket.contact.email) == ("Fax +3676555125", "+3676555125", "")
+    assert ticket.contact.preferred_channel == "fax"
