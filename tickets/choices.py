@@ -69,6 +69,7 @@ class Action(models.TextChoices):
     CLARIFY = "clarify", _("Data clarified")
     MESSAGE_RECEIVED = "message_received", _("Message from the user")
     FEEDBACK_RECEIVED = "feedback_received", _("Feedback received, to review")
+    CALL_NOT_REACHED = "call_not_reached", _("Called the user: not reached")
     EMAIL_QUEUED = "email_queued", _("E-mail to the user queued")
     EMAIL_SENT = "email_sent", _("E-mail sent")
     EMAIL_FAILED = "email_failed", _("E-mail could not be sent")
@@ -92,6 +93,14 @@ class TestOutcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
     NOTE = "note", _("Note")
+
+
+class NotificationOutcome(models.TextChoices):
+    """How a notification attempt went. Only a phone call can fail to reach the user or leave a message."""
+
+    DELIVERED = "delivered", _("Told the user / sent")
+    MESSAGE_LEFT = "message_left", _("Left a message")
+    NOT_REACHED = "not_reached", _("Could not reach the user")
 
 
 class FeedbackOutcome(models.TextChoices):

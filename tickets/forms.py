@@ -18,7 +18,7 @@ from accounts.roles import Role
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from tickets import workflow
-from tickets.choices import Channel, ConsultationKind, Priority, RouteDecision, State
+from tickets.choices import Channel, ConsultationKind, NotificationOutcome, Priority, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome
 from tickets.models import Consultation, Ticket
 from tickets.selectors import SORTS, TicketFilter
@@ -308,6 +308,12 @@ class RecordNotificationForm(StepForm):
     step = "record_notification"
     channel = forms.ChoiceField(label=_("How the user was notified"), choices=NotificationChannel.choices)
     recipient = forms.CharField(label=_("To (phone number, address, fax number or e-mail)"), max_length=300)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=NotificationOutcome.choices,
+        initial=NotificationOutcome.DELIVERED,
+        help_text=_("A call that did not reach the user is logged; the ticket stays on the call-back list."),
+    )
     message = _text(_("What the user was told or sent"), required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -323,7 +329,11 @@ class RecordNotificationForm(StepForm):
     def submit(self, actor: Any) -> Any:
         data = self.cleaned_data
         return workflow.record_notification(
-            **self.common(actor), channel=data["channel"], recipient=data["recipient"], message=data["message"]
+            **self.common(actor),
+            channel=data["channel"],
+            recipient=data["recipient"],
+            message=data["message"],
+            outcome=data["outcome"],
         )
 
 

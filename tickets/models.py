@@ -19,6 +19,7 @@ from tickets.choices import (
     Channel,
     ConsultationKind,
     FeedbackOutcome,
+    NotificationOutcome,
     Priority,
     State,
     TestOutcome,
@@ -251,6 +252,9 @@ class Notification(models.Model):
     contact = models.ForeignKey("customers.Contact", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     recipient = models.CharField(_("to (number, address or e-mail)"), max_length=300)
     message = models.TextField(_("what was said or sent"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=NotificationOutcome, default=NotificationOutcome.DELIVERED
+    )
     notified_at = models.DateTimeField(_("time"), default=timezone.now)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
 

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, State
-from tickets.models import Consultation, Feedback, Ticket, TicketEvent
+from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
+from tickets.models import Consultation, Feedback, Notification, Ticket, TicketEvent
 
 
 def visible_to(user: Any) -> QuerySet[Ticket]:
@@ -140,6 +140,17 @@ def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
         "questions": tickets.filter(open_questions__gt=0).order_by("updated_at", "id"),
         "to_test": tickets.filter(state=State.COMPLETED).order_by("completed_at", "id"),
         "to_notify": tickets.filter(state=State.SOLVED).order_by("solved_at", "id"),
+        "callbacks": tickets.filter(state=State.SOLVED)
+        .filter(
+            Exists(
+                Notification.objects.filter(
+                    ticket=OuterRef("pk"),
+                    outcome=NotificationOutcome.NOT_REACHED,
+                    notified_at__gte=OuterRef("solved_at"),
+                )
+            )
+        )
+        .order_by("solved_at", "id"),
         "to_close": tickets.filter(state=State.NOTIFIED).order_by("updated_at", "id"),
         "replies": tickets.filter(state__in=OPEN_STATES)
         .annotate(last_action=Subquery(_last_event_action))

@@ -26,6 +26,7 @@ from tickets.choices import (
     Channel,
     ConsultationKind,
     FeedbackOutcome,
+    NotificationOutcome,
     Priority,
     RouteDecision,
     State,
@@ -208,6 +209,13 @@ TRANSITIONS: dict[str, Step] = {
         _S.NOTIFIED,
         "tickets.notify_user",
         label=_("Record notification"),
+    ),
+    "log_unanswered_call": Step(
+        Action.CALL_NOT_REACHED,
+        frozenset({_S.SOLVED}),
+        None,
+        "tickets.notify_user",
+        label=_("Log a call that did not reach the user"),
     ),
     "close": Step(Action.CLOSE, frozenset({_S.NOTIFIED}), _S.CLOSED, "tickets.close_ticket", label=_("Close")),
     "record_feedback": Step(
@@ -759,13 +767,22 @@ def record_notification(
     recipient: str,
     message: str,
     contact: Contact | None = None,
+    outcome: NotificationOutcome | str = NotificationOutcome.DELIVERED,
     expected_version: int | None = None,
 ) -> Ticket:
-    """Seed j: the user was told the result — which channel, to whom, what was said."""
+    """Seed j: the user was told the result — which channel, to whom, what was said.
+
+    A phone call that did not reach the user is logged too, but the ticket keeps waiting for notification
+    (the agent's call-back list); a message left on the phone counts as notified.
+    """
     from customers.choices import NotificationChannel
 
     if channel not in NotificationChannel.values:
         raise InvalidInput(_("Choose how the user was notified."))
+    if outcome not in NotificationOutcome.values:
+        raise InvalidInput(_("Unknown outcome."))
+    if outcome != NotificationOutcome.DELIVERED and channel != NotificationChannel.PHONE:
+        raise InvalidInput(_("Only a phone call can leave a message or fail to reach the user."))
     recipient = _required(recipient, _("Say to whom (phone number, address, fax number or e-mail)."))
     message = _required(message, _("Write what the user was told."))
 
@@ -776,14 +793,15 @@ def record_notification(
             contact=contact or locked.contact,
             recipient=recipient,
             message=message,
+            outcome=outcome,
             recorded_by=actor,
         )
-        return {"channel": channel, "recipient": recipient}
+        return {"channel": channel, "recipient": recipient, "notification_outcome": str(outcome)}
 
     return _apply(
         ticket=ticket,
         actor=actor,
-        step_name="record_notification",
+        step_name="log_unanswered_call" if outcome == NotificationOutcome.NOT_REACHED else "record_notification",
         expected_version=expected_version,
         note=message,
         change=change,
@@ -794,7 +812,7 @@ def close_ticket(*, ticket: Ticket | int, actor: Any, note: str = "", expected_v
     """Seed k: close, only after the user has been notified of the result."""
 
     def change(locked: Ticket) -> None:
-        notified = Notification.objects.filter(ticket=locked)
+        notified = Notification.objects.filter(ticket=locked).exclude(outcome=NotificationOutcome.NOT_REACHED)
         if locked.solved_at is not None:
             notified = notified.filter(notified_at__gte=locked.solved_at)
         if not notified.exists():

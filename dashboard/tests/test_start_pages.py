@@ -63,3 +63,24 @@ def test_manager_overview_counts_states_and_executor_load(users, contact):
     assert '?state=assigned"><span class="n">1</span>' in overview
     assert '?state=in_progress"><span class="n">1</span>' in overview
     assert users["executor"].display_name in overview
+
+
+def test_an_unreached_call_puts_the_ticket_on_the_call_back_list_until_the_user_is_told(users, contact):
+    ticket = advance(register(users, contact, subject="Visszahívandó"), State.SOLVED, users)
+    workflow.record_notification(
+        ticket=ticket,
+        actor=users["agent"],
+        channel="phone",
+        recipient=contact.phone,
+        message="Foglalt.",
+        outcome="not_reached",
+    )
+    assert ticket.number in section(page_for(users["agent"]), "queue-callbacks")
+    workflow.record_notification(
+        ticket=ticket,
+        actor=users["agent"],
+        channel="phone",
+        recipient=contact.phone,
+        message="Közöltem.",
+    )
+    assert ticket.number not in section(page_for(users["agent"]), "queue-callbacks")

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
-from tickets.choices import Channel, State
+from tickets.choices import Channel, NotificationOutcome, State
 from tickets.choices import TestOutcome as Outcome
 
 register = template.Library()
@@ -47,6 +47,8 @@ def event_details(event: Any) -> list[tuple[str, str]]:
             else channel
         )
         rows.append((_("Channel"), str(label)))
+    if data.get("notification_outcome") in NotificationOutcome.values:
+        rows.append((_("Outcome"), str(NotificationOutcome(data["notification_outcome"]).label)))
     if "recipient" in data:
         rows.append((_("To"), data["recipient"]))
     if "contact" in data:

@@ -212,6 +212,14 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "record_notification": lambda: workflow.record_notification(
             ticket=ticket, actor=agent, channel=NotificationChannel.PHONE, recipient="+36 1", message="kész"
         ),
+        "log_unanswered_call": lambda: workflow.record_notification(
+            ticket=ticket,
+            actor=agent,
+            channel=NotificationChannel.PHONE,
+            recipient="+36 1",
+            message="nem vette fel",
+            outcome="not_reached",
+        ),
         "close": lambda: workflow.close_ticket(ticket=ticket, actor=agent),
         "record_feedback": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=False),
         "reopen": lambda: workflow.register_feedback(ticket=ticket, actor=agent, content="x", reopen=True),
@@ -471,4 +479,45 @@ def test_dispatcher_reassigns_a_started_ticket_and_the_new_executor_starts_again
     with pytest.raises(workflow.InvalidInput):
         workflow.reassign_ticket(
             ticket=ticket, actor=users["dispatcher"], executor=users["other_executor"], reason="ugyanaz"
+        )
+
+
+# --- phone notification as a call log (seed j) ------------------------------------------------------
+
+
+def test_a_call_that_does_not_reach_the_user_keeps_the_ticket_waiting_and_closing_refused(users, contact):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    ticket = workflow.record_notification(
+        ticket=ticket,
+        actor=users["agent"],
+        channel=NotificationChannel.PHONE,
+        recipient=contact.phone,
+        message="Nem vette fel.",
+        outcome="not_reached",
+    )
+    assert ticket.state == State.SOLVED and ticket.events.last().action == Action.CALL_NOT_REACHED
+    with pytest.raises(workflow.IllegalTransition):
+        workflow.close_ticket(ticket=ticket, actor=users["agent"])
+    ticket = workflow.record_notification(
+        ticket=ticket,
+        actor=users["agent"],
+        channel=NotificationChannel.PHONE,
+        recipient=contact.phone,
+        message="Hangpostára üzenetet hagytam: a hiba javítva.",
+        outcome="message_left",
+    )
+    assert ticket.state == State.NOTIFIED
+    assert workflow.close_ticket(ticket=ticket, actor=users["agent"]).state == State.CLOSED
+
+
+def test_only_a_phone_call_can_fail_to_reach_the_user(users, contact):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    with pytest.raises(workflow.InvalidInput):
+        workflow.record_notification(
+            ticket=ticket,
+            actor=users["agent"],
+            channel=NotificationChannel.LETTER,
+            recipient="Budapest",
+            message="x",
+            outcome="not_reached",
         )
