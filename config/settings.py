@@ -146,6 +146,12 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))  # for the file backend (demo)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ugyfelszolgalat@pult.localhost")
 
+# The company's letterhead on printed letters.
+PULT_COMPANY_NAME = env_str("PULT_COMPANY_NAME", "Pult Szoftverház Kft.")
+PULT_COMPANY_ADDRESS = env_str("PULT_COMPANY_ADDRESS", "1117 Budapest, Fehérvári út 1.")
+PULT_COMPANY_CONTACT = env_str(
+    "PULT_COMPANY_CONTACT", "Ügyfélszolgálat: +36 1 555 0100 · ugyfelszolgalat@pult.localhost"
+)
 PULT_MAIL_DOMAIN = env_str("PULT_MAIL_DOMAIN", "pult.localhost")  # the right-hand side of our Message-IDs
 PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR = env_int("PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR", 3, minimum=0)
 PULT_EMAIL_SEND_ATTEMPTS = env_int("PULT_EMAIL_SEND_ATTEMPTS", 8, minimum=1)

@@ -70,6 +70,7 @@ class Action(models.TextChoices):
     MESSAGE_RECEIVED = "message_received", _("Message from the user")
     FEEDBACK_RECEIVED = "feedback_received", _("Feedback received, to review")
     CALL_NOT_REACHED = "call_not_reached", _("Called the user: not reached")
+    LETTER_PREPARED = "letter_prepared", _("Letter prepared")
     EMAIL_QUEUED = "email_queued", _("E-mail to the user queued")
     EMAIL_SENT = "email_sent", _("E-mail sent")
     EMAIL_FAILED = "email_failed", _("E-mail could not be sent")

@@ -369,6 +369,29 @@ class EmailUserForm(StepForm):
         )
 
 
+class PrepareLetterForm(StepForm):
+    step = "prepare_letter"
+    address = forms.CharField(
+        label=_("Postal address"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("As it should stand in the envelope's window; empty: the contact's postal address."),
+    )
+    text = _text(_("Text of the letter"), required=True, rows=8)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            contact = self.ticket.contact
+            self.fields["address"].initial = "\n".join(
+                line for line in (contact.name, contact.postal_address.replace(", ", "\n")) if line
+            )
+
+    def submit(self, actor: Any) -> Any:
+        data = self.cleaned_data
+        return workflow.prepare_letter(**self.common(actor), text=data["text"], address=data["address"])
+
+
 class CloseForm(StepForm):
     step = "close"
     note = _text(_("Note"), rows=2)
@@ -458,6 +481,7 @@ STEP_FORMS: dict[str, type[StepForm]] = {
         AcceptSolvedForm,
         RecordNotificationForm,
         EmailUserForm,
+        PrepareLetterForm,
         CloseForm,
         AttachForm,
         ClarifyForm,

@@ -314,3 +314,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Letter(models.Model):
+    """A notification by post (seed j): printed from the ticket, then marked posted, which records it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="letters")
+    address = models.TextField(_("postal address"))
+    text = models.TextField(_("text"))
+    prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    prepared_at = models.DateTimeField(_("prepared"), default=timezone.now)
+    posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["prepared_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.prepared_at:%Y-%m-%d}"

@@ -19,7 +19,7 @@ from common.pdf import pdf_response, render_pdf
 from tickets import selectors, workflow
 from tickets.choices import FeedbackOutcome
 from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
-from tickets.models import Attachment, Feedback, Ticket
+from tickets.models import Attachment, Feedback, Letter, Ticket
 
 PAGE_SIZE = 25
 
@@ -78,6 +78,8 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "intake_sheets": ticket.intake_sheets.all(),
         "inbound_messages": ticket.inbound_messages.only("pk", "subject", "received_at", "status"),
         "outbound_messages": ticket.outbound_messages.all(),
+        "letters": ticket.letters.select_related("prepared_by"),
+        "can_post_letters": workflow.can(request.user, ticket, "record_notification"),
         "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
         "step_forms": forms,
         "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),
@@ -141,6 +143,43 @@ def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> 
         context = {**_detail_context(request, ticket), "refusal": str(error.message)}
         return render(request, "tickets/detail.html", context, status=_status_of(error))
     messages.success(request, _("Ticket reopened.") if reopen else _("Feedback recorded."))
+    return redirect(_ticket_url(ticket))
+
+
+@require_GET
+def letter_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
+    from django.conf import settings
+
+    pdf = render_pdf(
+        "tickets/pdf/letter.html",
+        {
+            "ticket": ticket,
+            "letter": letter,
+            "company": {
+                "name": settings.PULT_COMPANY_NAME,
+                "address": settings.PULT_COMPANY_ADDRESS,
+                "contact": settings.PULT_COMPANY_CONTACT,
+            },
+        },
+        request=request,
+    )
+    return pdf_response(pdf, f"level-{ticket.year}-{ticket.sequence:06d}-{letter.pk}.pdf")
+
+
+@require_POST
+def letter_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
+    try:
+        workflow.letter_posted(
+            letter=letter, actor=request.user, expected_version=int(request.POST.get("version") or 0)
+        )
+    except workflow.WorkflowError as error:
+        context = {**_detail_context(request, ticket), "refusal": str(error.message)}
+        return render(request, "tickets/detail.html", context, status=_status_of(error))
+    messages.success(request, _("The letter is posted: the notification is recorded."))
     return redirect(_ticket_url(ticket))
 
 

@@ -36,6 +36,7 @@ from tickets.models import (
     Attachment,
     Consultation,
     Feedback,
+    Letter,
     Notification,
     TestLogEntry,
     Ticket,
@@ -209,6 +210,13 @@ TRANSITIONS: dict[str, Step] = {
         _S.NOTIFIED,
         "tickets.notify_user",
         label=_("Record notification"),
+    ),
+    "prepare_letter": Step(
+        Action.LETTER_PREPARED,
+        frozenset({_S.SOLVED}),
+        None,
+        "tickets.notify_user",
+        label=_("Prepare a letter to the user"),
     ),
     "log_unanswered_call": Step(
         Action.CALL_NOT_REACHED,
@@ -806,6 +814,53 @@ def record_notification(
         note=message,
         change=change,
     )
+
+
+def prepare_letter(
+    *, ticket: Ticket | int, actor: Any, text: str, address: str = "", expected_version: int | None = None
+) -> Letter:
+    """Seed j by post: the letter is prepared for printing; posting it records the notification."""
+    text = _required(text, _("Write the text of the letter."))
+    holder: dict[str, Letter] = {}
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        contact = locked.contact
+        if not (address.strip() or contact.postal_address.strip()):
+            raise InvalidInput(_("The contact has no postal address: add it, or write it on the letter."))
+        to = address.strip() or f"{contact.name}\n{contact.postal_address.strip()}"
+        holder["letter"] = Letter.objects.create(ticket=locked, address=to, text=text, prepared_by=actor)
+        return {"letter": holder["letter"].pk, "recipient": to}
+
+    _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="prepare_letter",
+        expected_version=expected_version,
+        note=text,
+        change=change,
+    )
+    return holder["letter"]
+
+
+def letter_posted(*, letter: Letter, actor: Any, expected_version: int | None = None) -> Ticket:
+    """The printed letter went into the post: that is the notification (seed j)."""
+    from customers.choices import NotificationChannel
+
+    with transaction.atomic():
+        locked_letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked_letter.posted_at is not None:
+            raise InvalidInput(_("This letter has already been marked as posted."))
+        ticket = record_notification(
+            ticket=locked_letter.ticket_id,
+            actor=actor,
+            channel=NotificationChannel.LETTER,
+            recipient=locked_letter.address.replace("\n", ", "),
+            message=locked_letter.text,
+            expected_version=expected_version,
+        )
+        locked_letter.posted_at = timezone.now()
+        locked_letter.save(update_fields=["posted_at"])
+    return ticket
 
 
 def close_ticket(*, ticket: Ticket | int, actor: Any, note: str = "", expected_version: int | None = None) -> Ticket:

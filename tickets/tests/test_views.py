@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -300,6 +302,8 @@ STEP_STATES = {
     "close": State.NOTIFIED,
     "attach": State.NEW,
     "clarify": State.VERIFIED,
+    "prepare_letter": State.SOLVED,
+    "email_user": State.IN_PROGRESS,
     "reassign": State.IN_PROGRESS,
 }
 
@@ -356,3 +360,53 @@ def test_a_refused_upload_leaves_no_file_behind(users, contact, settings, tmp_pa
     assert [path for path in Path(tmp_path).rglob("*") if path.is_file()] == []
     workflow.attach_files(ticket=ticket, actor=users["agent"], files=[SimpleUploadedFile("kicsi.txt", b"ok")])
     assert len([path for path in Path(tmp_path).rglob("*") if path.is_file()]) == 1  # the check can see files
+
+
+def test_a_letter_prints_for_a_window_envelope_and_posting_it_notifies_the_user(users):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    contact = ContactFactory(name="Őri Ödön", postal_address="4025 Debrecen, Ősz utca 8.")
+    ticket = advance(register(users, contact, subject="Számla újranyomtatása"), State.SOLVED, users)
+    client = client_for(users["agent"])
+    response = client.post(
+        step_url(ticket, "prepare_letter"),
+        {
+            "prepare_letter-version": ticket.version,
+            "prepare_letter-address": "",
+            "prepare_letter-text": "Tisztelt Őri Ödön! A számlát újranyomtattuk; ő és ű betűkkel.",
+        },
+    )
+    assert response.status_code == 302
+    letter = ticket.letters.get()
+    pdf = client.get(reverse("tickets:letter_pdf", args=[ticket.year, ticket.sequence, letter.pk]))
+    reader = PdfReader(BytesIO(pdf.content))
+    assert [round(float(v)) for v in (reader.pages[0].mediabox.width, reader.pages[0].mediabox.height)] == [595, 842]
+    text = reader.pages[0].extract_text()
+    assert "4025 Debrecen, Ősz utca 8." in text and ticket.number in text
+    assert "A számlát újranyomtattuk; ő és ű betűkkel." in text
+    assert letter.prepared_at.astimezone(zoneinfo.ZoneInfo("Europe/Budapest")).strftime("%Y. %m. %d.") in text
+    assert Ticket.objects.get(pk=ticket.pk).state == State.SOLVED  # printing is not notifying
+
+    ticket.refresh_from_db()
+    posted = client.post(
+        reverse("tickets:letter_posted", args=[ticket.year, ticket.sequence, letter.pk]), {"version": ticket.version}
+    )
+    assert posted.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == State.NOTIFIED
+    notification = ticket.notifications.get()
+    assert (notification.channel, notification.recipient) == ("letter", "Őri Ödön, 4025 Debrecen, Ősz utca 8.")
+    again = client.post(
+        reverse("tickets:letter_posted", args=[ticket.year, ticket.sequence, letter.pk]), {"version": ticket.version}
+    )
+    assert again.status_code == 400 and ticket.notifications.count() == 1
+
+
+def test_a_letter_needs_a_postal_address(users):
+    contact = ContactFactory(postal_address="")
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    with pytest.raises(workflow.InvalidInput):
+        workflow.prepare_letter(ticket=ticket, actor=users["agent"], text="Tisztelt Ügyfelünk!")
+    assert ticket.letters.count() == 0

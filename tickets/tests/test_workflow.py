@@ -212,6 +212,7 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "record_notification": lambda: workflow.record_notification(
             ticket=ticket, actor=agent, channel=NotificationChannel.PHONE, recipient="+36 1", message="kész"
         ),
+        "prepare_letter": lambda: workflow.prepare_letter(ticket=ticket, actor=agent, text="Tisztelt Ügyfelünk!"),
         "log_unanswered_call": lambda: workflow.record_notification(
             ticket=ticket,
             actor=agent,
