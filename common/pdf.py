@@ -23,3 +23,12 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def letterhead() -> dict[str, str]:
+    """The company's name, address and contact line, for printed letters and faxes."""
+    return {
+        "name": settings.PULT_COMPANY_NAME,
+        "address": settings.PULT_COMPANY_ADDRESS,
+        "contact": settings.PULT_COMPANY_CONTACT,
+    }

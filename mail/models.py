@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.choices import NotificationChannel
 from mail.choices import ImapSecurity, InboundStatus, OutboundKind, OutboundStatus
 from tickets.choices import Channel
 
@@ -122,9 +123,16 @@ class OutboundMessage(models.Model):
         "tickets.Ticket", on_delete=models.PROTECT, related_name="outbound_messages", verbose_name=_("ticket")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OutboundKind)
+    # A fax goes as e-mail to the fax gateway: the channel decides how a sent notification is recorded.
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=NotificationChannel, default=NotificationChannel.EMAIL
+    )
+    fax_number = models.CharField(_("fax number"), max_length=40, blank=True)
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
+    attachment = models.BinaryField(_("attachment content"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     in_reply_to = models.CharField(max_length=250, blank=True)
     requested_by = models.ForeignKey(

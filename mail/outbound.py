@@ -9,6 +9,7 @@ recorded as notified only after a send that succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import smtplib
 import socket
@@ -19,8 +20,10 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import system_user
+from customers.choices import NotificationChannel
 from mail.choices import OutboundKind, OutboundStatus
 from mail.models import InboundMessage, OutboundMessage
 from tickets import workflow
@@ -84,6 +87,53 @@ def email_user(
     return outbound
 
 
+def fax_user(
+    *, ticket: Ticket, actor: Any, fax_number: str, text: str, expected_version: int | None = None
+) -> OutboundMessage:
+    """Seed j by fax: a PDF on the letterhead, e-mailed to the fax gateway; a successful send notifies."""
+    from common.pdf import letterhead, render_pdf
+    from customers.models import phone_digits
+
+    digits = re.sub(r"\D", "", fax_number)
+    if len(phone_digits(fax_number)) < 6:
+        raise workflow.InvalidInput(_("Give the recipient's fax number."))
+    with transaction.atomic():
+        outbound = OutboundMessage(
+            ticket=ticket,
+            kind=OutboundKind.NOTIFICATION,
+            channel=NotificationChannel.FAX,
+            fax_number=fax_number.strip(),
+            to=settings.PULT_FAX_GATEWAY_ADDRESS.format(number=digits),
+            subject=subject_for(ticket, ticket.subject)[:300],
+            body=text,
+            message_id=_new_message_id(ticket),
+            requested_by=actor,
+            attachment_name=f"fax-{ticket.year}-{ticket.sequence:06d}.pdf",
+        )
+        with translation.override("hu"):
+            outbound.attachment = render_pdf(
+                "mail/pdf/fax.html",
+                {
+                    "ticket": ticket,
+                    "text": text,
+                    "fax_number": outbound.fax_number,
+                    "author": actor,
+                    "company": letterhead(),
+                },
+            )
+        outbound.save()
+        workflow.record_email(
+            ticket=ticket,
+            actor=actor,
+            step_name="fax_user",
+            note=text,
+            details={"outbound": outbound.pk, "recipient": outbound.fax_number},
+            expected_version=expected_version,
+        )
+        _queue(outbound)
+    return outbound
+
+
 def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> OutboundMessage | None:
     """One automatic acknowledgement of a new e-mail ticket, at most a few per sender per hour (mail loops)."""
     hour_ago = timezone.now() - dt.timedelta(hours=1)
@@ -115,13 +165,16 @@ def _compose(outbound: OutboundMessage) -> EmailMessage:
         headers |= {"In-Reply-To": f"<{outbound.in_reply_to}>", "References": f"<{outbound.in_reply_to}>"}
     if outbound.kind == OutboundKind.ACKNOWLEDGEMENT:
         headers |= {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
-    return EmailMessage(
+    email = EmailMessage(
         subject=outbound.subject,
         body=outbound.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[outbound.to],
         headers=headers,
     )
+    if outbound.attachment:
+        email.attach(outbound.attachment_name, bytes(outbound.attachment), "application/pdf")
+    return email
 
 
 def outbound_send(outbound_id: int) -> OutboundMessage:
@@ -150,14 +203,12 @@ def outbound_send(outbound_id: int) -> OutboundMessage:
 
 def _record_notification(outbound: OutboundMessage) -> str:
     """Seed j for a notification that went out: recorded in the name of the agent who wrote it."""
-    from customers.choices import NotificationChannel
-
     try:
         workflow.record_notification(
             ticket=outbound.ticket,
             actor=outbound.requested_by,
-            channel=NotificationChannel.EMAIL,
-            recipient=outbound.to,
+            channel=outbound.channel,
+            recipient=outbound.fax_number or outbound.to,
             message=outbound.body,
         )
     except workflow.WorkflowError as refused:  # e.g. someone recorded a phone notification meanwhile

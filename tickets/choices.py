@@ -72,6 +72,7 @@ class Action(models.TextChoices):
     CALL_NOT_REACHED = "call_not_reached", _("Called the user: not reached")
     LETTER_PREPARED = "letter_prepared", _("Letter prepared")
     EMAIL_QUEUED = "email_queued", _("E-mail to the user queued")
+    FAX_QUEUED = "fax_queued", _("Fax to the user queued")
     EMAIL_SENT = "email_sent", _("E-mail sent")
     EMAIL_FAILED = "email_failed", _("E-mail could not be sent")
     REASSIGN = "reassign", _("Reassigned")

@@ -369,6 +369,29 @@ class EmailUserForm(StepForm):
         )
 
 
+class FaxUserForm(StepForm):
+    step = "fax_user"
+    fax_number = forms.CharField(label=_("Fax number"), max_length=40)
+    text = _text(_("Text of the fax"), required=True, rows=8)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["fax_number"].initial = self.ticket.contact.fax
+
+    def submit(self, actor: Any) -> Any:
+        from mail.outbound import fax_user
+
+        data = self.cleaned_data
+        return fax_user(
+            ticket=self.ticket,
+            actor=actor,
+            fax_number=data["fax_number"],
+            text=data["text"],
+            expected_version=data["version"],
+        )
+
+
 class PrepareLetterForm(StepForm):
     step = "prepare_letter"
     address = forms.CharField(
@@ -481,6 +504,7 @@ STEP_FORMS: dict[str, type[StepForm]] = {
         AcceptSolvedForm,
         RecordNotificationForm,
         EmailUserForm,
+        FaxUserForm,
         PrepareLetterForm,
         CloseForm,
         AttachForm,

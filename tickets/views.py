@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.htmx import render_page_or_partial
-from common.pdf import pdf_response, render_pdf
+from common.pdf import letterhead, pdf_response, render_pdf
 from tickets import selectors, workflow
 from tickets.choices import FeedbackOutcome
 from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
@@ -150,21 +150,8 @@ def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> 
 def letter_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
-    from django.conf import settings
-
-    pdf = render_pdf(
-        "tickets/pdf/letter.html",
-        {
-            "ticket": ticket,
-            "letter": letter,
-            "company": {
-                "name": settings.PULT_COMPANY_NAME,
-                "address": settings.PULT_COMPANY_ADDRESS,
-                "contact": settings.PULT_COMPANY_CONTACT,
-            },
-        },
-        request=request,
-    )
+    context = {"ticket": ticket, "letter": letter, "company": letterhead()}
+    pdf = render_pdf("tickets/pdf/letter.html", context, request=request)
     return pdf_response(pdf, f"level-{ticket.year}-{ticket.sequence:06d}-{letter.pk}.pdf")
 
 

@@ -262,6 +262,13 @@ TRANSITIONS: dict[str, Step] = {
         "tickets.notify_user",
         label=_("Send an e-mail to the user"),
     ),
+    "fax_user": Step(
+        Action.FAX_QUEUED,
+        frozenset({_S.SOLVED}),
+        None,
+        "tickets.notify_user",
+        label=_("Send the notification by fax"),
+    ),
     # Written by the worker about mail it sent: whatever the ticket's state is by then.
     "email_sent": Step(Action.EMAIL_SENT, _ALL, None, "tickets.register_ticket", label=_("E-mail sent")),
     "email_failed": Step(
@@ -1005,7 +1012,7 @@ def record_email(
     expected_version: int | None = None,
 ) -> Ticket:
     """An e-mail queued by a person (email_user), or sent or failed as the worker reports (email_sent, email_failed)."""
-    if step_name not in ("email_user", "email_sent", "email_failed"):
+    if step_name not in ("email_user", "fax_user", "email_sent", "email_failed"):
         raise ValueError(step_name)
 
     def change(locked: Ticket) -> dict[str, Any]:

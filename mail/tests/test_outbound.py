@@ -165,3 +165,36 @@ def test_acknowledgements_are_limited_per_sender_and_never_answer_automatic_mail
     assert Ticket.objects.count() == 5
     assert len(smtp_server.messages) == 3
     assert OutboundMessage.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT).count() == 3
+
+
+def test_a_fax_notification_is_a_pdf_mailed_to_the_gateway_and_notifies_once_sent(
+    users, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from common.testing.factories import ContactFactory
+
+    settings.PULT_FAX_GATEWAY_ADDRESS = "{number}@fax.szolgaltato.example"
+    contact = ContactFactory(name="Pék Gyula", fax="+36 76 555 125")
+    ticket = advance(register(users, contact, subject="Bérjegyzék"), State.SOLVED, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users["agent"]).post(
+            reverse("tickets:step", args=[ticket.year, ticket.sequence, "fax_user"]),
+            {
+                "fax_user-version": ticket.version,
+                "fax_user-fax_number": contact.fax,
+                "fax_user-text": "Tisztelt Pék Gyula! A bérjegyzéket javítottuk: ő és ű.",
+            },
+        )
+    assert response.status_code == 302
+    [sent] = smtp_server.messages
+    assert sent["X-Envelope-To"] == "3676555125@fax.szolgaltato.example"
+    [pdf] = [part for part in sent.iter_attachments() if part.get_content_type() == "application/pdf"]
+    text = PdfReader(BytesIO(pdf.get_content())).pages[0].extract_text()
+    assert "A bérjegyzéket javítottuk: ő és ű." in text and ticket.number in text
+    ticket.refresh_from_db()
+    assert ticket.state == State.NOTIFIED
+    notification = ticket.notifications.get()
+    assert (notification.channel, notification.recipient) == ("fax", "+36 76 555 125")

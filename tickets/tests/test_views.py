@@ -303,6 +303,7 @@ STEP_STATES = {
     "attach": State.NEW,
     "clarify": State.VERIFIED,
     "prepare_letter": State.SOLVED,
+    "fax_user": State.SOLVED,
     "email_user": State.IN_PROGRESS,
     "reassign": State.IN_PROGRESS,
 }

@@ -236,7 +236,7 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
                     ticket=ticket, actor=agent, step_name=name, note="levél", details={}
                 )
             )
-            for name in ("email_user", "email_sent", "email_failed")
+            for name in ("email_user", "fax_user", "email_sent", "email_failed")
         },
         "clarify": lambda: workflow.clarify_ticket(
             ticket=ticket,
