@@ -20,6 +20,7 @@ class OutboundStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will be retried")
     GIVEN_UP = "given_up", _("Could not be sent")
+    BOUNCED = "bounced", _("Returned as undeliverable")
 
 
 class ImapSecurity(models.TextChoices):

@@ -56,6 +56,8 @@ class ParsedMessage:
     headers: dict[str, str] = field(default_factory=dict)  # every header's first value, decoded; names lower-case
     auto_reply: str = ""  # why the message is an automatic one, or empty
     bounce: bool = False
+    bounced_message_id: str = ""  # for a bounce: the Message-ID of the message that could not be delivered
+    bounce_diagnostic: str = ""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -100,6 +102,8 @@ def _parse(raw: bytes) -> ParsedMessage:
         message = Message()
     sender_name, sender_address = _sender(message, problems)
     text, html_body, attachments = _bodies(message, problems)
+    bounce = _is_bounce(message, sender_address)
+    bounced_id, diagnostic = _bounce_details(message, text) if bounce else ("", "")
     return ParsedMessage(
         message_id=_angle(_header(message, "Message-ID", problems)),
         content_hash=content_hash(raw),
@@ -115,7 +119,9 @@ def _parse(raw: bytes) -> ParsedMessage:
         attachments=attachments,
         headers=_headers(message, problems),
         auto_reply=_auto_reply(message),
-        bounce=_is_bounce(message, sender_address),
+        bounce=bounce,
+        bounced_message_id=bounced_id,
+        bounce_diagnostic=diagnostic,
         problems=problems,
     )
 
@@ -404,3 +410,33 @@ def _is_bounce(message: Message, sender_address: str) -> bool:
     if message.get_content_type() == "multipart/report":
         return str(message.get_param("report-type") or "").lower() == "delivery-status"
     return sender_address.split("@")[0] in ("mailer-daemon", "postmaster")
+
+
+def _bounce_details(message: Message, text: str) -> tuple[str, str]:
+    """The Message-ID of the returned message and the reason given (RFC 3464 reports, or a plain bounce)."""
+    bounced_id, diagnostic = "", ""
+    for part in message.walk():
+        content_type = part.get_content_type()
+        if content_type == "message/delivery-status":
+            payload = part.get_payload()
+            blocks = payload if isinstance(payload, list) else [part]
+            for block in blocks:
+                for name in ("Diagnostic-Code", "Status", "Action"):
+                    value = block.get(name) if isinstance(block, Message) else None
+                    if value and not diagnostic:
+                        diagnostic = _one_line(str(value))
+            if not diagnostic:
+                text = str(part.get_payload(decode=False))
+                match = re.search(r"(?im)^Diagnostic-Code:\s*(.+)$", text)
+                diagnostic = _one_line(match.group(1)) if match else ""
+        elif content_type in ("message/rfc822", "text/rfc822-headers") and not bounced_id:
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                bounced_id = _angle(str(inner[0].get("Message-ID") or ""))
+            else:
+                match = re.search(r"(?im)^Message-ID:\s*(<[^>]+>)", str(inner))
+                bounced_id = _angle(match.group(1)) if match else ""
+    if not bounced_id:  # a plain bounce quotes the returned message's headers in its text
+        match = re.search(r"(?im)^\s*Message-ID:\s*(<[^>]+>)", text)
+        bounced_id = _angle(match.group(1)) if match else ""
+    return bounced_id, diagnostic[:500]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.services import system_user
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, phone_digits
-from mail.choices import InboundStatus
+from mail.choices import InboundStatus, OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.outbound import acknowledgement_queue
 from mail.parsing import ParsedAttachment, ParsedMessage, parse
@@ -86,6 +86,10 @@ def _store(raw: bytes, parsed: ParsedMessage, mailbox: Mailbox | None) -> Inboun
 def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | None) -> None:
     if parsed.bounce:
         message.reason = "bounce (delivery-status report)"
+        bounced = _bounce_of_ours(parsed)
+        if bounced is not None:
+            message.ticket = bounced.ticket
+            message.reason = f"bounce of our message to {bounced.to}: {parsed.bounce_diagnostic or 'no reason given'}"
         return
     if parsed.auto_reply:
         message.reason = f"automatic message ({parsed.auto_reply})"
@@ -121,6 +125,27 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
             files=[SimpleUploadedFile(a.filename, a.content, content_type=a.content_type) for a in accepted],
             description=f"E-mail: {parsed.subject[:200]}",
         )
+
+
+def _bounce_of_ours(parsed: ParsedMessage) -> OutboundMessage | None:
+    """A bounce of a message we sent marks it returned, on its ticket's timeline."""
+    if not parsed.bounced_message_id:
+        return None
+    outbound = OutboundMessage.objects.select_for_update().filter(message_id=parsed.bounced_message_id).first()
+    if outbound is None:
+        return None
+    if outbound.status != OutboundStatus.BOUNCED:
+        outbound.status = OutboundStatus.BOUNCED
+        outbound.last_error = f"bounced: {parsed.bounce_diagnostic}"[:2000]
+        outbound.save(update_fields=["status", "last_error"])
+        workflow.record_email(
+            ticket=outbound.ticket,
+            actor=system_user(),
+            step_name="email_failed",
+            note=outbound.last_error,
+            details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject},
+        )
+    return outbound
 
 
 def _split_by_size(parsed: ParsedMessage) -> tuple[list[ParsedAttachment], str]:

@@ -198,3 +198,33 @@ def test_a_fax_notification_is_a_pdf_mailed_to_the_gateway_and_notifies_once_sen
     assert ticket.state == State.NOTIFIED
     notification = ticket.notifications.get()
     assert (notification.channel, notification.recipient) == ("fax", "+36 76 555 125")
+
+
+def test_a_bounce_of_our_notification_marks_it_returned_on_the_ticket(
+    users, contact, smtp_server, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_from_page(client_for(users["agent"]), ticket, notify=True)
+    ours = OutboundMessage.objects.get()
+    report = (
+        "From: MAILER-DAEMON@mx.ugyfel.example\r\nTo: ugyfelszolgalat@pult.localhost\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.ugyfel.example>\r\n"
+        "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="R"\r\n\r\n'
+        "--R\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver your message.\r\n"
+        "--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.ugyfel.example\r\n\r\n"
+        f"Final-Recipient: rfc822; {contact.email}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+        f"--R\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{ours.message_id}>\r\nSubject: x\r\n"
+        "--R--\r\n"
+    ).encode()
+    message = message_ingest(raw=report).message
+    assert message.status == InboundStatus.SET_ASIDE and message.ticket == ticket
+    assert "550 5.1.1 User unknown" in message.reason
+    ours.refresh_from_db()
+    assert ours.status == OutboundStatus.BOUNCED and "User unknown" in ours.last_error
+    assert actions(ticket)[-1] == Action.EMAIL_FAILED
+    page = client_for(users["agent"]).get(reverse("tickets:detail", args=[ticket.year, ticket.sequence]))
+    assert "outbound-bounced" in page.content.decode()
+    assert Ticket.objects.count() == 1  # the bounce made no ticket
