@@ -44,6 +44,8 @@ _REFERENCE_DATA = [
     *(f"mail.{verb}_mailbox" for verb in ("view", "add", "change")),
     "mail.view_inboundmessage",
     "mail.view_outboundmessage",
+    "mail.view_messagetemplate",
+    "mail.change_messagetemplate",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mail.models import InboundMessage, Mailbox, OutboundMessage
+from mail.models import InboundMessage, Mailbox, MessageTemplate, OutboundMessage
 
 
 @admin.register(Mailbox)
@@ -69,3 +69,21 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ("key", "language", "subject", "updated_at")
+    list_filter = ("key", "language")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("key", "language", "subject", "body"),
+                "description": _(
+                    "Values you can use: {{ number }} (ticket number), {{ subject }}, {{ contact_name }}, "
+                    "{{ company_name }}."
+                ),
+            },
+        ),
+    )

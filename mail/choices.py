@@ -27,3 +27,8 @@ class ImapSecurity(models.TextChoices):
     TLS = "tls", _("TLS (IMAPS)")
     STARTTLS = "starttls", _("STARTTLS")
     NONE = "none", _("None (only to this machine)")
+
+
+class TemplateKey(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a new e-mail request")
+    NOTIFICATION = "notification", _("Notification of the result (the text the agent starts from)")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import NotificationChannel
-from mail.choices import ImapSecurity, InboundStatus, OutboundKind, OutboundStatus
+from mail.choices import ImapSecurity, InboundStatus, OutboundKind, OutboundStatus, TemplateKey
 from tickets.choices import Channel
 
 
@@ -152,3 +152,40 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject[:60]}"
+
+
+class MessageTemplate(models.Model):
+    """The text of an automatic or suggested e-mail, editable by an administrator, per language.
+
+    Django template syntax with plain values only: {{ number }}, {{ subject }}, {{ contact_name }},
+    {{ company_name }}.
+    """
+
+    key = models.CharField(_("message"), max_length=30, choices=TemplateKey)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        ordering = ["key", "language"]
+        constraints = [models.UniqueConstraint(fields=["key", "language"], name="message_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.language})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from mail.templating import TemplateProblem, render_text
+
+        for field in ("subject", "body"):
+            try:
+                render_text(getattr(self, field), SAMPLE_VALUES)
+            except TemplateProblem as problem:
+                raise ValidationError({field: str(problem)}) from problem
+
+
+SAMPLE_VALUES = {"number": "2026/000123", "subject": "Minta", "contact_name": "Minta Márta", "company_name": "Cég"}

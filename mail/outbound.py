@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import system_user
 from customers.choices import NotificationChannel
-from mail.choices import OutboundKind, OutboundStatus
+from mail.choices import OutboundKind, OutboundStatus, TemplateKey
 from mail.models import InboundMessage, OutboundMessage
+from mail.templating import message_text
 from tickets import workflow
 from tickets.models import Ticket
 
@@ -142,9 +143,8 @@ def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> Outbo
     ).count()
     if recent >= settings.PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR:
         return None
-    with translation.override("hu"):
-        body = render_to_string("mail/acknowledgement.txt", {"ticket": ticket})
-        subject = subject_for(ticket, str(translation.gettext("Your request has been registered")))
+    subject, body = template_text(TemplateKey.ACKNOWLEDGEMENT, ticket)
+    subject = subject_for(ticket, subject)
     outbound = OutboundMessage.objects.create(
         ticket=ticket,
         kind=OutboundKind.ACKNOWLEDGEMENT,
@@ -157,6 +157,22 @@ def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> Outbo
     )
     _queue(outbound)
     return outbound
+
+
+def template_text(key: str, ticket: Ticket) -> tuple[str, str]:
+    """(subject, text) of an e-mail from the administrator's template, in the desk's language."""
+    values = {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "contact_name": ticket.contact.name,
+        "company_name": settings.PULT_COMPANY_NAME,
+    }
+    found = message_text(key, settings.LANGUAGE_CODE, values)
+    if found is not None:
+        return found
+    with translation.override(settings.LANGUAGE_CODE):  # the administrator deleted it: the built-in text
+        body = render_to_string("mail/acknowledgement.txt", {"ticket": ticket})
+        return str(translation.gettext("Your request has been registered")), body
 
 
 def _compose(outbound: OutboundMessage) -> EmailMessage:

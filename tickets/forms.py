@@ -351,6 +351,13 @@ class EmailUserForm(StepForm):
         if not self.is_bound:
             self.fields["to"].initial = self.ticket.contact.email
             self.fields["subject"].initial = self.ticket.subject
+            if self.ticket.state == State.SOLVED:  # the notification starts from the administrator's text
+                from mail.choices import TemplateKey
+                from mail.outbound import template_text
+
+                subject, body = template_text(TemplateKey.NOTIFICATION, self.ticket)
+                self.fields["subject"].initial, self.fields["body"].initial = subject, body
+                self.fields["as_notification"].initial = True
         if self.ticket.state != State.SOLVED:
             del self.fields["as_notification"]
 

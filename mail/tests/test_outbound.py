@@ -228,3 +228,49 @@ def test_a_bounce_of_our_notification_marks_it_returned_on_the_ticket(
     page = client_for(users["agent"]).get(reverse("tickets:detail", args=[ticket.year, ticket.sequence]))
     assert "outbound-bounced" in page.content.decode()
     assert Ticket.objects.count() == 1  # the bounce made no ticket
+
+
+def admin_client(users) -> Client:
+    administrator = users["administrator"]
+    administrator.is_staff = True
+    administrator.save()
+    return client_for(administrator)
+
+
+def test_an_administrator_edits_the_acknowledgement_and_the_next_one_uses_it(
+    users, smtp_server, django_capture_on_commit_callbacks
+):
+    from mail.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(key="acknowledgement", language="hu")
+    response = admin_client(users).post(
+        f"/admin/mail/messagetemplate/{template.pk}/change/",
+        {"key": "acknowledgement", "language": "hu", "subject": "Köszönjük! ({{ number }})",
+         "body": "Kedves {{ contact_name }}, a {{ number }} számú ügyét kezeljük."},
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = message_ingest(raw=_new_mail(7)).message.ticket
+    [acknowledgement] = smtp_server.messages
+    assert acknowledgement["Subject"] == f"[{ticket.number}] Köszönjük! ({ticket.number})"
+    assert acknowledgement.get_content().strip() == f"Kedves Új Ügyfél, a {ticket.number} számú ügyét kezeljük."
+
+
+def test_a_broken_template_is_refused_with_the_reason(users):
+    from mail.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(key="acknowledgement", language="hu")
+    response = admin_client(users).post(
+        f"/admin/mail/messagetemplate/{template.pk}/change/",
+        {"key": "acknowledgement", "language": "hu", "subject": "x", "body": "{% if %}"},
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    template.refresh_from_db()
+    assert "{{ number }}" in template.body
+
+
+def test_the_notification_e_mail_starts_from_the_template(users, contact):
+    ticket = advance(register(users, contact, subject="Nyomtató"), State.SOLVED, users)
+    page = client_for(users["agent"]).get(reverse("tickets:detail", args=[ticket.year, ticket.sequence]))
+    body = page.content.decode()
+    assert f"Tisztelt {contact.name}!" in body and f"{ticket.number} számú bejelentését" in body
