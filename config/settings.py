@@ -162,7 +162,7 @@ PULT_EMAIL_SEND_ATTEMPTS = env_int("PULT_EMAIL_SEND_ATTEMPTS", 8, minimum=1)
 # several workers on several machines share one queue.
 REDIS_URL = env_str("REDIS_URL", "")
 HUEY = {
-    "name": "pult",
+    "name": env_str("HUEY_NAME", "pult"),
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "results": False,
     "utc": True,

@@ -245,8 +245,12 @@ def test_an_administrator_edits_the_acknowledgement_and_the_next_one_uses_it(
     template = MessageTemplate.objects.get(key="acknowledgement", language="hu")
     response = admin_client(users).post(
         f"/admin/mail/messagetemplate/{template.pk}/change/",
-        {"key": "acknowledgement", "language": "hu", "subject": "Köszönjük! ({{ number }})",
-         "body": "Kedves {{ contact_name }}, a {{ number }} számú ügyét kezeljük."},
+        {
+            "key": "acknowledgement",
+            "language": "hu",
+            "subject": "Köszönjük! ({{ number }})",
+            "body": "Kedves {{ contact_name }}, a {{ number }} számú ügyét kezeljük.",
+        },
     )
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -13,8 +14,11 @@ from mail.models import OutboundMessage
 from tickets.choices import State
 
 
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_process_sends_a_queued_email_and_records_the_notification(users, contact, smtp_server, tmp_path):
+def test_the_worker_process_sends_a_queued_email_and_records_the_notification(
+    queue, users, contact, smtp_server, tmp_path
+):
     ticket = advance(register(users, contact), State.SOLVED, users)
     outbound = OutboundMessage.objects.create(
         ticket=ticket,
@@ -25,9 +29,14 @@ def test_the_worker_process_sends_a_queued_email_and_records_the_notification(us
         message_id=f"worker-test-{ticket.pk}@pult.localhost",
         requested_by=users["agent"],
     )
+    storage = (
+        {"HUEY_FILE": str(tmp_path / "queue.sqlite3")}
+        if queue == "sqlite"
+        else {"REDIS_URL": "redis://127.0.0.1:6379/15", "HUEY_NAME": f"pult-test-{uuid.uuid4().hex}"}
+    )
     env = manage_environment(
         tmp_path,
-        HUEY_FILE=str(tmp_path / "queue.sqlite3"),
+        **storage,
         HUEY_IMMEDIATE="0",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_server.port),
@@ -38,6 +47,13 @@ def test_the_worker_process_sends_a_queued_email_and_records_the_notification(us
     assert queued.returncode == 0, queued.stderr.decode()
     outbound.refresh_from_db()
     assert outbound.status == OutboundStatus.QUEUED  # only queued: nothing runs it in that process
+    if queue == "redis":  # the task really waits in Redis, where workers on other machines would see it
+        import re
+
+        import redis
+
+        key = "huey.redis." + re.sub(r"[^a-z0-9]", "", storage["HUEY_NAME"])
+        assert redis.Redis.from_url(storage["REDIS_URL"]).llen(key) == 1
 
     worker = start_manage_py("run_huey", "--workers", "1", env=env)
     try:
