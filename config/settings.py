@@ -154,6 +154,8 @@ PULT_COMPANY_CONTACT = env_str(
 )
 # Faxes go out as e-mail to the fax gateway; {number} is the recipient's fax number, digits only.
 PULT_FAX_GATEWAY_ADDRESS = env_str("PULT_FAX_GATEWAY_ADDRESS", "{number}@fax.pult.localhost")
+# Certificates to trust for IMAP over TLS besides the system's (e.g. the company's internal CA).
+PULT_IMAP_CA_FILE = env_str("PULT_IMAP_CA_FILE", "")
 PULT_MAIL_DOMAIN = env_str("PULT_MAIL_DOMAIN", "pult.localhost")  # the right-hand side of our Message-IDs
 PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR = env_int("PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR", 3, minimum=0)
 PULT_EMAIL_SEND_ATTEMPTS = env_int("PULT_EMAIL_SEND_ATTEMPTS", 8, minimum=1)

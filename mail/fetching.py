@@ -10,6 +10,7 @@ import re
 import ssl
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,16 +29,23 @@ class FetchResult:
     errors: list[str] = field(default_factory=list)
 
 
+def _tls_context() -> ssl.SSLContext:
+    context = ssl.create_default_context()  # certificate and host name are checked
+    if settings.PULT_IMAP_CA_FILE:
+        context.load_verify_locations(cafile=settings.PULT_IMAP_CA_FILE)
+    return context
+
+
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     timeout = 60
     if mailbox.imap_security == ImapSecurity.TLS:
         connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-            mailbox.imap_host, mailbox.imap_port, ssl_context=ssl.create_default_context(), timeout=timeout
+            mailbox.imap_host, mailbox.imap_port, ssl_context=_tls_context(), timeout=timeout
         )
     else:
         connection = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
         if mailbox.imap_security == ImapSecurity.STARTTLS:
-            connection.starttls(ssl_context=ssl.create_default_context())
+            connection.starttls(ssl_context=_tls_context())
     connection.login(mailbox.imap_username, mailbox.imap_password)
     return connection
 

@@ -10,7 +10,7 @@ listen = 127.0.0.1
 base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain
 mail_location = maildir:{base}/mail/%u
@@ -32,7 +32,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -46,7 +47,7 @@ class ImapServer:
 
     USER, PASSWORD = "desk@pult.test", "titok"
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: bool = False) -> None:
         import pwd
         import shutil
         import socket
@@ -58,15 +59,50 @@ class ImapServer:
         self.base = Path(tempfile.mkdtemp(prefix="dv"))  # short: Dovecot's socket paths must stay short
         self.base.chmod(0o755)
         nobody = pwd.getpwnam("nobody")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port, self.tls_port = self._free_port(), (self._free_port() if tls else 0)
+        self.ca_file = ""
+        ssl_settings = "ssl = no"
+        if tls:  # a self-signed certificate for 127.0.0.1: clients trust it through ca_file
+            key, certificate = self.base / "key.pem", self.base / "cert.pem"
+            subprocess.run(  # noqa: S603
+                [
+                    "/usr/bin/openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(certificate),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            self.ca_file = str(certificate)
+            ssl_settings = f"ssl = required\nssl_cert = <{certificate}\nssl_key = <{key}"
         for name in ("run", "state", "mail"):
             (self.base / name).mkdir()
         shutil.chown(self.base / "mail", nobody.pw_uid, nobody.pw_gid)
         (self.base / "users").write_text(f"{self.USER}:{{PLAIN}}{self.PASSWORD}\n")
         config = self.base / "dovecot.conf"
-        config.write_text(DOVECOT_CONFIG.format(base=self.base, uid=nobody.pw_uid, gid=nobody.pw_gid, port=self.port))
+        config.write_text(
+            DOVECOT_CONFIG.format(
+                base=self.base,
+                uid=nobody.pw_uid,
+                gid=nobody.pw_gid,
+                port=self.port,
+                tls_port=self.tls_port,
+                ssl=ssl_settings,
+            )
+        )
         self.process = subprocess.Popen(  # noqa: S603 - Debian's dovecot with our own configuration
             ["/usr/sbin/dovecot", "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -78,10 +114,23 @@ class ImapServer:
             time.sleep(0.1)
         raise RuntimeError(f"dovecot did not start: {(self.base / 'dovecot.log').read_text(errors='replace')}")
 
+    @staticmethod
+    def _free_port() -> int:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
     def client(self) -> Any:
         import imaplib
+        import ssl
 
-        connection = imaplib.IMAP4("127.0.0.1", self.port)
+        if self.tls_port:
+            context = ssl.create_default_context(cafile=self.ca_file)
+            connection = imaplib.IMAP4_SSL("127.0.0.1", self.tls_port, ssl_context=context)
+        else:
+            connection = imaplib.IMAP4("127.0.0.1", self.port)
         connection.login(self.USER, self.PASSWORD)
         return connection
 

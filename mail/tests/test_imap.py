@@ -112,3 +112,24 @@ def test_killing_the_fetcher_mid_batch_loses_nothing_and_duplicates_nothing(imap
         f"Hiba {number} árvíztűrő" for number in range(total)
     )
     assert all(STORED_KEYWORD in flags for flags in imap_server.flags())
+
+
+@pytest.fixture
+def imap_tls_server():
+    from common.testing.imap import ImapServer
+
+    server = ImapServer(tls=True)
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db
+def test_imap_over_tls_checks_the_certificate(imap_tls_server, settings):
+    imap_tls_server.append(mail(1))
+    mailbox = mailbox_for(imap_tls_server, imap_port=imap_tls_server.tls_port, imap_security=ImapSecurity.TLS)
+    untrusted = mailbox_fetch(mailbox.pk)  # the self-signed certificate is not trusted yet
+    assert untrusted.stored == 0 and "CERTIFICATE_VERIFY_FAILED" in untrusted.errors[0]
+    settings.PULT_IMAP_CA_FILE = imap_tls_server.ca_file
+    trusted = mailbox_fetch(mailbox.pk)
+    assert (trusted.stored, trusted.errors) == (1, [])
+    assert Ticket.objects.get().subject == "Hiba 1 árvíztűrő"
