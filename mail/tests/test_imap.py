@@ -133,3 +133,19 @@ def test_imap_over_tls_checks_the_certificate(imap_tls_server, settings):
     trusted = mailbox_fetch(mailbox.pk)
     assert (trusted.stored, trusted.errors) == (1, [])
     assert Ticket.objects.get().subject == "Hiba 1 árvíztűrő"
+
+
+@pytest.mark.django_db
+def test_the_periodic_poll_fetches_every_active_imap_mailbox(imap_server):
+    from mail.tasks import fetch_all_mailboxes
+
+    imap_server.append(mail(1), mail(2))
+    polled = mailbox_for(imap_server)
+    pipe_only = Mailbox.objects.create(name="Csak pipe", address="pipe@pult.test")  # nothing to poll
+    inactive = mailbox_for(imap_server, address="ki@pult.test", is_active=False, imap_password="rossz")
+    fetch_all_mailboxes.call_local()  # what the worker runs every minute
+    assert Ticket.objects.count() == 2
+    assert InboundMessage.objects.filter(mailbox=polled).count() == 2
+    for untouched in (pipe_only, inactive):  # a poll would have recorded a time or an error
+        untouched.refresh_from_db()
+        assert (untouched.last_fetch_at, untouched.last_fetch_error) == (None, "")
