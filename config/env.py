@@ -57,3 +57,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def installation_secret(path: Path) -> str:
+    """A random secret made once for this installation and kept in `path` (mode 0600).
+
+    Used when no SECRET_KEY (or SECRET_KEY_FILE) is given. Several processes may start at once: the file
+    is created exclusively, and a reader waits briefly for the writer.
+    """
+    import secrets
+    import time
+
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            value = path.read_text(encoding="utf-8").strip()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise ImproperlyConfigured(f"{path} is empty: delete it, or set SECRET_KEY") from None
+    value = secrets.token_urlsafe(50)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    return value

@@ -228,14 +228,13 @@ def decode_text(data: bytes, charset: str | None) -> str:
 
 
 def _guess(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1250")  # the Hungarian default for 8-bit text without a label
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    # UTF-8 if it is valid UTF-8; otherwise Windows-1250, the Hungarian default for unlabelled 8-bit text.
+    for codec in ("utf-8", "cp1250"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a Latin-1 character: this cannot fail
 
 
 def html_to_text(markup: str) -> str:

@@ -10,7 +10,7 @@ ENGINE = Engine(debug=False, autoescape=False)
 
 
 class TemplateProblem(Exception):
-    pass
+    """The template does not compile; the message says where, for the administrator."""
 
 
 def render_text(source: str, values: dict[str, str]) -> str:
