@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import system_user
 from customers.choices import CustomerKind, NotificationChannel
@@ -30,6 +31,12 @@ from tickets.choices import Channel
 from tickets.models import Ticket
 
 SUBJECT_LIMIT = 250
+
+
+def desk_text(message: Any, **values: Any) -> str:
+    """Text stored for agents to read, in the service desk's language (it is data, not a page)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % values if values else str(message)
 
 
 @dataclass
@@ -85,17 +92,21 @@ def _store(raw: bytes, parsed: ParsedMessage, mailbox: Mailbox | None) -> Inboun
 
 def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | None) -> None:
     if parsed.bounce:
-        message.reason = "bounce (delivery-status report)"
+        message.reason = desk_text(_("bounce (delivery-status report)"))
         bounced = _bounce_of_ours(parsed)
         if bounced is not None:
             message.ticket = bounced.ticket
-            message.reason = f"bounce of our message to {bounced.to}: {parsed.bounce_diagnostic or 'no reason given'}"
+            message.reason = desk_text(
+                _("bounce of our message to %(to)s: %(reason)s"),
+                to=bounced.to,
+                reason=parsed.bounce_diagnostic or "—",
+            )
         return
     if parsed.auto_reply:
-        message.reason = f"automatic message ({parsed.auto_reply})"
+        message.reason = desk_text(_("automatic message (%(why)s)"), why=parsed.auto_reply)
         return
     if not parsed.sender_address:
-        message.reason = "no sender address"
+        message.reason = desk_text(_("no sender address"))
         return
     channel = mailbox.channel if mailbox else Channel.EMAIL
     actor = system_user()
@@ -123,7 +134,7 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
             ticket=message.ticket,
             actor=actor,
             files=[SimpleUploadedFile(a.filename, a.content, content_type=a.content_type) for a in accepted],
-            description=f"E-mail: {parsed.subject[:200]}",
+            description=desk_text(_("E-mail: %(subject)s"), subject=parsed.subject[:200]),
         )
 
 
@@ -156,7 +167,9 @@ def _split_by_size(parsed: ParsedMessage) -> tuple[list[ParsedAttachment], str]:
     if not refused:
         return accepted, ""
     names = ", ".join(f"{a.filename} ({len(a.content):,} B)" for a in refused)
-    return accepted, f"[Pult: over the size limit, not attached but kept in the raw message: {names}]"
+    return accepted, desk_text(
+        _("[Pult: over the size limit, not attached but kept in the raw message: %(names)s]"), names=names
+    )
 
 
 def _thread(parsed: ParsedMessage) -> Ticket | None:
@@ -183,7 +196,7 @@ def _thread(parsed: ParsedMessage) -> Ticket | None:
 
 
 def _register(parsed: ParsedMessage, text: str, channel: str, mailbox: Mailbox | None, actor: Any) -> Ticket:
-    subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or "(tárgy nélkül)"
+    subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or desk_text(_("(no subject)"))
     fax = mailbox is not None and mailbox.channel == Channel.FAX
     return workflow.register_ticket(
         actor=actor,
@@ -214,14 +227,14 @@ def _fax_contact(parsed: ParsedMessage, mailbox: Mailbox) -> Contact:
         contact = Contact.objects.filter(fax_digits=digits, is_active=True).first()
         if contact is not None:
             return contact
-    name = f"Fax {number}" if number else "Ismeretlen faxküldő"
+    name = f"Fax {number}" if number else desk_text(_("Unknown fax sender"))
     customer = Customer.objects.create(name=name, kind=CustomerKind.PRIVATE_PERSON)
     return Contact.objects.create(
         customer=customer,
         name=name,
         fax=number,
         preferred_channel=NotificationChannel.FAX,
-        notes="Created from an incoming fax.",
+        notes=desk_text(_("Created from an incoming fax.")),
     )
 
 
@@ -237,5 +250,5 @@ def _contact_for(parsed: ParsedMessage) -> Contact:
         name=name[:200],
         email=parsed.sender_address,
         preferred_channel=NotificationChannel.EMAIL,
-        notes="Created from an incoming e-mail.",
+        notes=desk_text(_("Created from an incoming e-mail.")),
     )

@@ -111,9 +111,9 @@ EXPECTED = {
     "rt/very-long-subject": ("0123456789" * 30, "foo@example.com", "This email has a very long subject."),
 }
 SET_ASIDE = {
-    "rt/multipart-report": "bounce",
-    "rt/8859-15-message-series_dir": "automatic",
-    "rt/lorem-ipsum": "no sender",
+    "rt/multipart-report": "visszapattant",
+    "rt/8859-15-message-series_dir": "automatikus",
+    "rt/lorem-ipsum": "nincs feladócím",
 }
 ATTACHMENTS = {
     "rt/rfc2231-attachment-filename-continuations": ["新しいテキスト ドキュメント.txt"],

@@ -112,9 +112,9 @@ def test_a_reply_on_a_closed_ticket_waits_as_feedback_for_review(users, contact)
 @pytest.mark.parametrize(
     ("extra", "reason"),
     [
-        ("Auto-Submitted: auto-replied", "automatic"),
-        ("Precedence: bulk", "automatic"),
-        ("Return-Path: <>", "automatic"),
+        ("Auto-Submitted: auto-replied", "automatikus üzenet"),
+        ("Precedence: bulk", "automatikus üzenet"),
+        ("Return-Path: <>", "automatikus üzenet"),
     ],
 )
 def test_automatic_mail_is_recorded_but_makes_no_ticket(extra, reason, db):
@@ -135,7 +135,7 @@ def test_an_attachment_over_the_limit_is_named_on_the_ticket_and_kept_in_the_raw
     )
     ticket = message_ingest(raw=raw).message.ticket
     assert list(ticket.attachments.values_list("original_name", flat=True)) == ["kicsi.txt"]
-    assert "nagy.png" in ticket.description
+    assert "nagy.png" in ticket.description and "a méretkorlát felett" in ticket.description
     assert b"0123456789abcdef" in bytes(InboundMessage.objects.get().raw)
 
 
