@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "intake",
     "dashboard",
     "mail",
+    "worktime",
     "demo",
 ]
 
