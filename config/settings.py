@@ -156,6 +156,8 @@ PULT_IMAP_CA_FILE = env_str("PULT_IMAP_CA_FILE", "")
 PULT_MAIL_DOMAIN = env_str("PULT_MAIL_DOMAIN", "pult.localhost")  # the right-hand side of our Message-IDs
 PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR = env_int("PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR", 3, minimum=0)
 PULT_EMAIL_SEND_ATTEMPTS = env_int("PULT_EMAIL_SEND_ATTEMPTS", 8, minimum=1)
+# Where staff reach Pult: links in deadline warnings point here.
+PULT_BASE_URL = env_str("PULT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work: Huey with SQLite storage beside the database, or Redis when REDIS_URL is set, so
 # several workers on several machines share one queue.

@@ -13,6 +13,7 @@ class OutboundKind(models.TextChoices):
     MESSAGE = "message", _("Message to the user")
     NOTIFICATION = "notification", _("Notification of the result")
     ACKNOWLEDGEMENT = "acknowledgement", _("Automatic acknowledgement")
+    STAFF_ALERT = "staff_alert", _("Deadline warning to staff")
 
 
 class OutboundStatus(models.TextChoices):

@@ -159,6 +159,21 @@ def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> Outbo
     return outbound
 
 
+def staff_alert_queue(*, ticket: Ticket, to: str, subject: str, body: str) -> OutboundMessage:
+    """A deadline warning or escalation to a member of staff, sent by the worker like any other mail."""
+    outbound = OutboundMessage.objects.create(
+        ticket=ticket,
+        kind=OutboundKind.STAFF_ALERT,
+        to=to,
+        subject=subject_for(ticket, subject)[:300],
+        body=body,
+        message_id=_new_message_id(ticket),
+        requested_by=system_user(),
+    )
+    _queue(outbound)
+    return outbound
+
+
 def template_text(key: str, ticket: Ticket) -> tuple[str, str]:
     """(subject, text) of an e-mail from the administrator's template, in the desk's language."""
     values = {
@@ -181,6 +196,8 @@ def _compose(outbound: OutboundMessage) -> EmailMessage:
         headers |= {"In-Reply-To": f"<{outbound.in_reply_to}>", "References": f"<{outbound.in_reply_to}>"}
     if outbound.kind == OutboundKind.ACKNOWLEDGEMENT:
         headers |= {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    elif outbound.kind == OutboundKind.STAFF_ALERT:
+        headers |= {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
     email = EmailMessage(
         subject=outbound.subject,
         body=outbound.body,

@@ -76,6 +76,10 @@ class Action(models.TextChoices):
     EMAIL_SENT = "email_sent", _("E-mail sent")
     EMAIL_FAILED = "email_failed", _("E-mail could not be sent")
     REASSIGN = "reassign", _("Reassigned")
+    WAIT_FOR_USER = "wait_for_user", _("Asked the user: clock paused")
+    USER_ANSWERED = "user_answered", _("The user answered: clock resumed")
+    SLA_WARNING = "sla_warning", _("Deadline near: warning sent")
+    SLA_BREACH = "sla_breach", _("Deadline missed: escalated")
 
 
 class RouteDecision(models.TextChoices):
@@ -89,6 +93,7 @@ class RouteDecision(models.TextChoices):
 class ConsultationKind(models.TextChoices):
     USER_CALL = "user_call", _("Phone call with the user")
     EXECUTOR_QUESTION = "executor_question", _("Executor's question to the agent")
+    USER_QUESTION = "user_question", _("Question to the user, waiting for the answer")
 
 
 class TestOutcome(models.TextChoices):
@@ -109,3 +114,23 @@ class FeedbackOutcome(models.TextChoices):
     REOPENED = "reopened", _("Ticket reopened")
     RECORDED = "recorded", _("Recorded only")
     PENDING = "pending", _("Waiting for an agent's review")
+
+
+class Stage(models.TextChoices):
+    """The stages a service-level target is counted for, each with its own clock."""
+
+    VERIFY = "verify", _("Verification")
+    ROUTE = "route", _("Routing")
+    RESOLVE = "resolve", _("Resolution")
+    NOTIFY = "notify", _("Notification")
+
+
+STAGE_OF_STATE: dict[str, Stage] = {
+    State.NEW: Stage.VERIFY,
+    State.VERIFIED: Stage.ROUTE,
+    State.DISPATCHING: Stage.ROUTE,
+    State.ASSIGNED: Stage.RESOLVE,
+    State.IN_PROGRESS: Stage.RESOLVE,
+    State.COMPLETED: Stage.RESOLVE,
+    State.SOLVED: Stage.NOTIFY,
+}

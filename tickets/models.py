@@ -6,6 +6,7 @@ append-only: the model refuses updates and deletes, and a database trigger refus
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from tickets.choices import (
     FeedbackOutcome,
     NotificationOutcome,
     Priority,
+    Stage,
     State,
     TestOutcome,
 )
@@ -89,6 +91,11 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0, editable=False)
     open_questions = models.PositiveIntegerField(_("open questions to the agent"), default=0, editable=False)
+    # The running service-level clock (tickets.deadlines keeps these; None while paused or when none runs).
+    sla_stage = models.CharField(_("service-level stage"), max_length=10, choices=Stage, blank=True, editable=False)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+    warn_at = models.DateTimeField(_("warning from"), null=True, blank=True, editable=False)
+    waiting_since = models.DateTimeField(_("waiting for the user since"), null=True, blank=True, editable=False)
     # Bumped by every workflow step; a form carries the version it was shown with (concurrent edits).
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -106,6 +113,10 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-received_at"]),
             models.Index(fields=["contact", "-received_at"]),
             models.Index(fields=["module", "-received_at"]),
+            models.Index(fields=["due_at"], condition=models.Q(due_at__isnull=False), name="ticket_due_at"),
+            models.Index(
+                fields=["waiting_since"], condition=models.Q(waiting_since__isnull=False), name="ticket_waiting"
+            ),
         ]
         permissions = [
             ("view_all_tickets", _("Can see every ticket")),
@@ -138,6 +149,53 @@ class Ticket(models.Model):
 
 def format_ticket_number(year: int, sequence: int) -> str:
     return f"{year}/{sequence:06d}"
+
+
+class StageClock(models.Model):
+    """The service-level clock of one stage of one ticket: when it ran, its target, and whether it was met.
+
+    The running segment starts at `running_since`; working time counted before a pause is in `counted`.
+    `next_check_at` is the instant the periodic sweep must look at the clock next (the warning, then the
+    deadline), so the sweep finds its work with one indexed range query.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("ticket"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority)
+    target_minutes = models.PositiveIntegerField(_("target (working minutes)"))
+    warn_percent = models.PositiveSmallIntegerField(_("warn at (%)"), default=80)
+    started_at = models.DateTimeField(_("started"))
+    counted = models.DurationField(_("working time before the last pause"), default=dt.timedelta)
+    running_since = models.DateTimeField(_("running since"), null=True, blank=True)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    pauses = models.PositiveIntegerField(_("pauses"), default=0)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning from"), null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(_("warning sent"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    used = models.DurationField(_("working time used"), null=True, blank=True)
+    met = models.BooleanField(_("target met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service-level clock")
+        verbose_name_plural = _("service-level clocks")
+        ordering = ["started_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="clock_next_check"
+            ),
+            models.Index(fields=["ticket"], condition=models.Q(ended_at__isnull=True), name="clock_running"),
+            models.Index(fields=["stage", "ended_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.stage}"
+
+    @property
+    def target(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.target_minutes)
 
 
 class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):

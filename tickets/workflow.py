@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Module
+from tickets import deadlines
 from tickets.choices import (
     Action,
     Channel,
@@ -29,6 +30,7 @@ from tickets.choices import (
     NotificationOutcome,
     Priority,
     RouteDecision,
+    Stage,
     State,
     TestOutcome,
 )
@@ -281,6 +283,24 @@ TRANSITIONS: dict[str, Step] = {
         "tickets.verify_ticket",
         label=_("Correct the ticket's data"),
     ),
+    "ask_user": Step(
+        Action.WAIT_FOR_USER,
+        _ACTIVE,
+        None,
+        "tickets.consult_user",
+        label=_("Ask the user and wait"),
+        condition=lambda ticket: ticket.waiting_since is None,
+        unmet=_("The ticket is already waiting for the user."),
+    ),
+    "user_answered": Step(
+        Action.USER_ANSWERED,
+        _ALL,
+        None,
+        "tickets.consult_user",
+        label=_("Record the user's answer"),
+        condition=lambda ticket: ticket.waiting_since is not None,
+        unmet=_("The ticket is not waiting for the user."),
+    ),
     "reassign": Step(
         Action.REASSIGN,
         frozenset({_S.ASSIGNED, _S.IN_PROGRESS}),
@@ -353,14 +373,19 @@ def _apply(
         if refused is not None:
             raise refused
         from_state = locked.state
+        now = timezone.now()
         data = (change(locked) if change else None) or {}
         if step.to_state is not None:
             locked.state = step.to_state
+        clock = deadlines.on_state_change(locked, from_state, locked.state, now)
+        if clock:
+            data = {**data, "clock": clock}
         locked.version += 1
         locked.save()
         TicketEvent.objects.create(
             ticket=locked,
             actor=actor,
+            at=now,
             action=step.action,
             from_state=from_state,
             to_state=locked.state,
@@ -454,6 +479,8 @@ def register_ticket(
             note=note,
             data={"channel": str(channel), "received_at": received_at.isoformat()},
         )
+        deadlines.start_stage(ticket, Stage.VERIFY, min(received_at, now))
+        ticket.save(update_fields=["sla_stage", "due_at", "warn_at"])
         for upload in attachments:
             _store_attachment(ticket, actor, upload, description="", stored=stored)
     return ticket
@@ -955,7 +982,10 @@ def receive_message(
     """A message from the user on an open ticket (a reply by e-mail or fax): logged and shown to the agent."""
 
     def change(locked: Ticket) -> dict[str, Any]:
-        return {"sender": sender, "channel": str(channel), **details}
+        data = {"sender": sender, "channel": str(channel), **details}
+        if locked.waiting_since is not None:
+            data |= _answer_user_questions(locked, actor, text)
+        return data
 
     return _apply(
         ticket=ticket,
@@ -1062,6 +1092,8 @@ def clarify_ticket(
         if not changes:
             raise InvalidInput(_("Nothing was changed."))
         locked.subject, locked.module, locked.priority, locked.contact = subject, module, priority, contact
+        if any(change["field"] in ("module", "priority") for change in changes):
+            deadlines.retarget(locked)
         return {"changes": changes}
 
     return _apply(
@@ -1071,6 +1103,73 @@ def clarify_ticket(
         expected_version=expected_version,
         note=note,
         change=change,
+    )
+
+
+# --- waiting on the user (the service-level clock pauses) ------------------------------------------
+
+
+def ask_user(*, ticket: Ticket | int, actor: Any, question: str, expected_version: int | None = None) -> Ticket:
+    """The agent asked the user for something the ticket cannot go on without: the clock pauses until they answer."""
+    question = _required(question, _("Write what the user was asked."))
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        consultation = Consultation.objects.create(
+            ticket=locked, kind=ConsultationKind.USER_QUESTION, author=actor, contact=locked.contact, text=question
+        )
+        deadlines.pause(locked, timezone.now())
+        return {"consultation": consultation.pk}
+
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="ask_user",
+        expected_version=expected_version,
+        note=question,
+        change=change,
+    )
+
+
+def _answer_user_questions(locked: Ticket, actor: Any, answer: str) -> dict[str, Any]:
+    """Record `answer` on the open questions to the user and restart the clock."""
+    now = timezone.now()
+    Consultation.objects.filter(ticket=locked, kind=ConsultationKind.USER_QUESTION, answered_at__isnull=True).update(
+        answer=answer, answered_by=actor, answered_at=now
+    )
+    waited = deadlines.resume(locked, now)
+    return {"clock_resumed": True, "waited_minutes": round(waited / dt.timedelta(minutes=1))}
+
+
+def user_answered(*, ticket: Ticket | int, actor: Any, answer: str, expected_version: int | None = None) -> Ticket:
+    """The user's answer arrived (by phone, in person, by post): it is recorded and the clock runs again."""
+    answer = _required(answer, _("Write down the user's answer."))
+    return _apply(
+        ticket=ticket,
+        actor=actor,
+        step_name="user_answered",
+        expected_version=expected_version,
+        note=answer,
+        change=lambda locked: _answer_user_questions(locked, actor, answer),
+    )
+
+
+def note_event(ticket: Ticket, action: Action, *, note: str = "", data: dict[str, Any] | None = None) -> TicketEvent:
+    """Record something that happened to the ticket without acting on it (a deadline warning, an escalation).
+
+    The ticket itself is not changed, so nobody's open form goes stale because of it.
+    """
+    if action not in (Action.SLA_WARNING, Action.SLA_BREACH):
+        raise ValueError(action)
+    from accounts.services import system_user
+
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=system_user(),
+        action=action,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=note,
+        data=data or {},
     )
 
 

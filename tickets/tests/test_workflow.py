@@ -246,6 +246,8 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
             priority="high",
             contact=ticket.contact,
         ),
+        "ask_user": lambda: workflow.ask_user(ticket=ticket, actor=agent, question="Melyik verziót használja?"),
+        "user_answered": lambda: workflow.user_answered(ticket=ticket, actor=agent, answer="A 3.2-est."),
         "reassign": lambda: workflow.reassign_ticket(
             ticket=ticket, actor=dispatcher, executor=users["other_executor"], reason="Szabadságon van"
         ),
