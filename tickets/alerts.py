@@ -68,7 +68,7 @@ def warn(clock: StageClock) -> None:
     """The warning time has come: tell the responsible person, once."""
     with translation.override(settings.LANGUAGE_CODE):
         values = _describe(clock)
-        subject = _("Deadline near: %(stage)s of %(number)s is due %(due)s") % values
+        subject = _("Deadline near: %(stage)s due %(due)s — %(subject)s") % values
         body = (
             _(
                 "The %(stage)s of ticket %(number)s (“%(subject)s”) is due %(due)s.\n"
@@ -90,7 +90,7 @@ def escalate(clock: StageClock) -> None:
     """The deadline passed: tell the service-desk managers and the responsible person, once."""
     with translation.override(settings.LANGUAGE_CODE):
         values = _describe(clock)
-        subject = _("Deadline missed: %(stage)s of %(number)s was due %(due)s") % values
+        subject = _("Deadline missed: %(stage)s was due %(due)s — %(subject)s") % values
         body = (
             _(
                 "The %(stage)s of ticket %(number)s (“%(subject)s”) was due %(due)s and is not done.\n"
