@@ -31,5 +31,34 @@ def executor_load() -> list[dict[str, Any]]:
     ]
 
 
+def deadline_counts(user: Any, now: Any) -> dict[str, int]:
+    """Overdue, due today, past the warning time, waiting on the user: one aggregate query."""
+    from tickets.selectors import end_of_today, visible_to
+
+    return visible_to(user).aggregate(
+        overdue=Count("id", filter=Q(due_at__lte=now)),
+        today=Count("id", filter=Q(due_at__gt=now, due_at__lt=end_of_today(now))),
+        soon=Count("id", filter=Q(warn_at__lte=now, due_at__gt=now)),
+        waiting=Count("id", filter=Q(waiting_since__isnull=False, state__in=OPEN_STATES)),
+    )
+
+
+def overview(user: Any, now: Any) -> dict[str, Any]:
+    """The live overview for agents and managers (a fixed number of queries)."""
+    from tickets.selectors import state_counts, visible_to, with_list_columns
+
+    counts = state_counts(user)
+    open_tickets = with_list_columns(visible_to(user)).filter(state__in=OPEN_STATES)
+    return {
+        "deadline_counts": deadline_counts(user, now),
+        "state_counts": [(state, counts.get(state.value, 0)) for state in State],
+        "executor_load": executor_load(),
+        "oldest": open_tickets.order_by("received_at", "id")[:QUEUE_LENGTH],
+        "waiting": open_tickets.filter(waiting_since__isnull=False).order_by("waiting_since", "id")[:QUEUE_LENGTH],
+        "busy_states": [State.ASSIGNED.value, State.IN_PROGRESS.value, State.COMPLETED.value],
+        "refreshed_at": now,
+    }
+
+
 def open_state_values() -> list[str]:
     return [state.value for state in OPEN_STATES]

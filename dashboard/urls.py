@@ -3,4 +3,7 @@ from django.urls import path
 from dashboard import views
 
 app_name = "dashboard"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("overview/", views.live_overview, name="overview"),
+]

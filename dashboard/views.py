@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
-from dashboard.selectors import QUEUE_LENGTH, executor_load
+from dashboard.selectors import QUEUE_LENGTH, overview
 from tickets import selectors
-from tickets.choices import State
 
 
 @require_GET
@@ -26,8 +29,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_perm("tickets.work_on_ticket"):
         # Executors' work, and what an agent took to solve personally.
         context["my_tasks"] = selectors.executor_tasks(user)
-    if has_role(user, Role.MANAGER):
-        counts = selectors.state_counts(user)
-        context["state_counts"] = [(state, counts.get(state.value, 0)) for state in State]
-        context["executor_load"] = executor_load()
+    if _sees_overview(user):
+        context["overview"] = overview(user, timezone.now())
     return render(request, "dashboard/home.html", context)
+
+
+def _sees_overview(user: Any) -> bool:
+    return bool(has_role(user, Role.MANAGER) or user.has_perm("tickets.verify_ticket"))
+
+
+@require_GET
+def live_overview(request: HttpRequest) -> HttpResponse:
+    """The overview alone, for htmx to refresh every minute."""
+    if not _sees_overview(request.user):
+        raise PermissionDenied()
+    return render(request, "dashboard/partials/_overview.html", {"overview": overview(request.user, timezone.now())})

@@ -82,6 +82,17 @@ class TicketFilterForm(forms.Form):
     received_to = forms.DateField(
         label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("overdue", _("Overdue")),
+            ("today", _("Due today")),
+            ("soon", _("Past the warning time")),
+            ("waiting", _("Waiting for the user")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -92,6 +103,7 @@ class TicketFilterForm(forms.Form):
             ("number", _("Number, ascending")),
             ("state", _("State")),
             ("-updated", _("Last changed first")),
+            ("due", _("Deadline, soonest first")),
         ],
     )
 
@@ -116,6 +128,7 @@ class TicketFilterForm(forms.Form):
                 received_from=data.get("received_from"),
                 received_to=data.get("received_to"),
                 text=data.get("q") or "",
+                deadline=data.get("deadline") or "",
             ),
             sort if sort in SORTS else "-received",
         )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
@@ -53,6 +53,30 @@ class TicketFilter:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
+    deadline: str = ""  # one of DEADLINE_FILTERS
+
+
+DEADLINE_FILTERS = ("overdue", "today", "soon", "waiting")
+
+
+def end_of_today(now: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    today = timezone.localtime(now).date()
+    return dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def with_deadline(tickets: QuerySet[Ticket], deadline: str, now: dt.datetime) -> QuerySet[Ticket]:
+    """Overdue, due before the end of today, past the warning time, or waiting on the user (indexed columns)."""
+    if deadline == "overdue":
+        return tickets.filter(due_at__lte=now)
+    if deadline == "today":
+        return tickets.filter(due_at__gt=now, due_at__lt=end_of_today(now))
+    if deadline == "soon":
+        return tickets.filter(warn_at__lte=now, due_at__gt=now)
+    if deadline == "waiting":
+        return tickets.filter(waiting_since__isnull=False)
+    return tickets
 
 
 SORTS = {
@@ -63,6 +87,7 @@ SORTS = {
     "state": ("state", "-received_at", "-id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
+    "due": (F("due_at").asc(nulls_last=True), "id"),
 }
 
 
@@ -90,6 +115,8 @@ def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "-received") ->
     if filters.received_to:
         end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         tickets = tickets.filter(received_at__lt=end)
+    if filters.deadline:
+        tickets = with_deadline(tickets, filters.deadline, timezone.now())
     if filters.text:
         text = filters.text.strip()
         condition = Q(subject__icontains=text) | Q(number__icontains=text)

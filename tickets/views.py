@@ -68,6 +68,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "test_logs": ticket.test_logs.select_related("author"),
         "consultations": ticket.consultations.select_related("author", "answered_by", "contact"),
         "notifications": ticket.notifications.select_related("recorded_by"),
+        "clocks": ticket.clocks.all(),
         "feedback_list": ticket.feedback.select_related("registered_by"),
         "pending_feedback": [
             feedback for feedback in ticket.feedback.all() if feedback.outcome == FeedbackOutcome.PENDING

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
-from tickets.choices import Channel, NotificationOutcome, State
+from tickets.choices import Channel, NotificationOutcome, Stage, State
 from tickets.choices import TestOutcome as Outcome
 
 register = template.Library()
@@ -55,6 +56,26 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         rows.append((_("Contact"), data["contact"]))
     if "files" in data:
         rows.append((_("Files"), ", ".join(data["files"])))
+    ended = (data.get("clock") or {}).get("ended")
+    if ended and ended.get("stage") in Stage.values:
+        rows.append(
+            (
+                str(Stage(ended["stage"]).label),
+                (
+                    _("%(used)s of %(target)s working time: target met")
+                    if ended["met"]
+                    else _("%(used)s of %(target)s working time: target missed")
+                )
+                % {
+                    "used": minutes_as_hours(ended["working_minutes"]),
+                    "target": minutes_as_hours(ended["target_minutes"]),
+                },
+            )
+        )
+    if data.get("clock_resumed"):
+        rows.append((_("Waited for the user"), minutes_as_hours(data.get("waited_minutes", 0))))
+    if data.get("told"):
+        rows.append((_("Told"), ", ".join(data["told"])))
     return rows
 
 
@@ -66,3 +87,8 @@ def minutes_as_hours(minutes: int) -> str:
     if hours:
         return _("%(h)d h") % {"h": hours}
     return _("%(m)d min") % {"m": rest}
+
+
+@register.filter
+def duration_minutes(value: dt.timedelta | None) -> int:
+    return int(value / dt.timedelta(minutes=1)) if value else 0
