@@ -228,6 +228,8 @@ def outbound_send(outbound_id: int) -> OutboundMessage:
         details: dict[str, Any] = {"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
         if outbound.kind == OutboundKind.NOTIFICATION:
             details["notified"] = _record_notification(outbound)
+        if outbound.kind == OutboundKind.STAFF_ALERT:
+            return outbound  # the warning's own event names who was told; the ticket is not touched
         workflow.record_email(
             ticket=outbound.ticket, actor=system_user(), step_name="email_sent", note="", details=details
         )
@@ -256,7 +258,7 @@ def _record_failure(outbound: OutboundMessage, error: BaseException) -> None:
     outbound.status = OutboundStatus.GIVEN_UP if given_up else OutboundStatus.FAILED
     with transaction.atomic():
         outbound.save(update_fields=["attempts", "last_error", "status"])
-        if given_up:
+        if given_up and outbound.kind != OutboundKind.STAFF_ALERT:
             workflow.record_email(
                 ticket=outbound.ticket,
                 actor=system_user(),
