@@ -46,6 +46,13 @@ _REFERENCE_DATA = [
     "mail.view_outboundmessage",
     "mail.view_messagetemplate",
     "mail.change_messagetemplate",
+    "worktime.view_openinghours",
+    "worktime.change_openinghours",
+    *(
+        f"worktime.{verb}_{model}"
+        for model in ("calendarexception", "servicelevel")
+        for verb in ("view", "add", "change", "delete")
+    ),
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
+from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
 from dashboard.selectors import QUEUE_LENGTH, overview
 from tickets import selectors
+from tickets.templatetags.ticket_tags import minutes_as_hours
 
 
 @require_GET
@@ -44,3 +51,93 @@ def live_overview(request: HttpRequest) -> HttpResponse:
     if not _sees_overview(request.user):
         raise PermissionDenied()
     return render(request, "dashboard/partials/_overview.html", {"overview": overview(request.user, timezone.now())})
+
+
+# --- the manager's period report -------------------------------------------------------------------
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(
+        label=_("Start of the period"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("End of the period"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The start of the period is after its end."))
+            if (end - start).days + 1 > MAX_PERIOD_DAYS:
+                raise forms.ValidationError(
+                    _("The period can be at most %(days)d days long."), params={"days": MAX_PERIOD_DAYS}
+                )
+        return cleaned
+
+
+def _report_form(request: HttpRequest) -> ReportPeriodForm:
+    """The period asked for; without one, the current month up to today (Budapest time)."""
+    if "start" in request.GET or "end" in request.GET:
+        return ReportPeriodForm(request.GET)
+    today = timezone.localdate()
+    return ReportPeriodForm({"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
+
+
+def _check_report_access(user: Any) -> None:
+    if not user.has_perm("tickets.view_reports"):
+        raise PermissionDenied()
+
+
+def _percent_text(value: float | None) -> str:
+    return "—" if value is None else f"{number_format(value, 1)} %"
+
+
+def _charts(report: PeriodReport) -> dict[str, BarChart]:
+    return {
+        "received": bar_chart(
+            [(str(row.channel.label), row.count) for row in report.received],
+            fmt=lambda value: number_format(value or 0),
+        ),
+        "within_target": bar_chart(
+            [(str(row.priority.label), row.percent) for row in report.within_target],
+            maximum=100,
+            fmt=_percent_text,
+        ),
+        "stage_times": bar_chart(
+            [(str(row.stage.label), row.average_minutes) for row in report.stage_times],
+            fmt=lambda value: "—" if value is None else minutes_as_hours(int(value)),
+        ),
+    }
+
+
+@require_GET
+def period_report_page(request: HttpRequest) -> HttpResponse:
+    _check_report_access(request.user)
+    form = _report_form(request)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        report = period_report(form.cleaned_data["start"], form.cleaned_data["end"])
+        context.update(
+            report=report,
+            charts=_charts(report),
+            csv_query=urlencode({"start": report.start.isoformat(), "end": report.end.isoformat()}),
+        )
+    return render(request, "dashboard/report.html", context)
+
+
+@require_GET
+def period_report_csv(request: HttpRequest) -> HttpResponse:
+    _check_report_access(request.user)
+    form = _report_form(request)
+    if not form.is_valid():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest(" ".join(errors), content_type="text/plain; charset=utf-8")
+    report = period_report(form.cleaned_data["start"], form.cleaned_data["end"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"pult-report-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # the byte-order mark: Excel then reads the file as UTF-8
+    csv.writer(response, delimiter=";").writerows(csv_rows(report))
+    return response

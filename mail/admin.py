@@ -82,7 +82,8 @@ class MessageTemplateAdmin(admin.ModelAdmin):
                 "fields": ("key", "language", "subject", "body"),
                 "description": _(
                     "Values you can use: {{ number }} (ticket number), {{ subject }}, {{ contact_name }}, "
-                    "{{ company_name }}."
+                    "{{ company_name }}, and in the acknowledgement {{ handling }} (when a request that arrived "
+                    "outside opening hours will be handled; empty otherwise)."
                 ),
             },
         ),

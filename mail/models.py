@@ -158,7 +158,7 @@ class MessageTemplate(models.Model):
     """The text of an automatic or suggested e-mail, editable by an administrator, per language.
 
     Django template syntax with plain values only: {{ number }}, {{ subject }}, {{ contact_name }},
-    {{ company_name }}.
+    {{ company_name }}, {{ handling }} (acknowledgement only).
     """
 
     key = models.CharField(_("message"), max_length=30, choices=TemplateKey)
@@ -188,4 +188,10 @@ class MessageTemplate(models.Model):
                 raise ValidationError({field: str(problem)}) from problem
 
 
-SAMPLE_VALUES = {"number": "2026/000123", "subject": "Minta", "contact_name": "Minta Márta", "company_name": "Cég"}
+SAMPLE_VALUES = {
+    "number": "2026/000123",
+    "subject": "Minta",
+    "contact_name": "Minta Márta",
+    "company_name": "Cég",
+    "handling": "Kérését 2026. november 30-án, hétfőn 7:30-tól dolgozzuk fel.",
+}

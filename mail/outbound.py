@@ -176,18 +176,36 @@ def staff_alert_queue(*, ticket: Ticket, to: str, subject: str, body: str) -> Ou
 
 def template_text(key: str, ticket: Ticket) -> tuple[str, str]:
     """(subject, text) of an e-mail from the administrator's template, in the desk's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        handling = handling_note(ticket) if key == TemplateKey.ACKNOWLEDGEMENT else ""
     values = {
         "number": ticket.number,
         "subject": ticket.subject,
         "contact_name": ticket.contact.name,
         "company_name": settings.PULT_COMPANY_NAME,
+        "handling": handling,
     }
     found = message_text(key, settings.LANGUAGE_CODE, values)
     if found is not None:
-        return found
+        subject, body = found
+        if handling and handling not in body:  # an administrator's text without {{ handling }}: still say it
+            body = f"{body.rstrip()}\n\n{handling}\n"
+        return subject, body
     with translation.override(settings.LANGUAGE_CODE):  # the administrator deleted it: the built-in text
-        body = render_to_string("mail/acknowledgement.txt", {"ticket": ticket})
+        body = render_to_string("mail/acknowledgement.txt", {"ticket": ticket, "handling": handling})
         return str(translation.gettext("Your request has been registered")), body
+
+
+def handling_note(ticket: Ticket) -> str:
+    """For a request that arrived while the desk was closed: when it will be handled. Otherwise empty."""
+    from worktime.calendar import is_open, next_opening
+    from worktime.humanize import handling_sentence
+    from worktime.services import current_calendar
+
+    cal = current_calendar()
+    if is_open(cal, ticket.received_at):
+        return ""
+    return handling_sentence(next_opening(cal, ticket.received_at))
 
 
 def _compose(outbound: OutboundMessage) -> EmailMessage:

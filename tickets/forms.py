@@ -307,6 +307,48 @@ class ConsultUserForm(StepForm):
         return workflow.consult_user(**self.common(actor), summary=self.cleaned_data["summary"])
 
 
+class AskUserForm(StepForm):
+    """Seed c/h: the agent needs something from the user; the service-level clock waits for the answer."""
+
+    step = "ask_user"
+    question = _text(_("What the user was asked"), required=True)
+    send_email = forms.BooleanField(label=_("Also send the question to the contact by e-mail"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.ticket.contact.email:
+            del self.fields["send_email"]
+        elif not self.is_bound:
+            self.fields["send_email"].initial = True
+
+    def submit(self, actor: Any) -> Any:
+        from django.db import transaction
+
+        from mail.outbound import email_user
+
+        data = self.cleaned_data
+        with transaction.atomic():
+            ticket = workflow.ask_user(**self.common(actor), question=data["question"])
+            if data.get("send_email"):
+                email_user(
+                    ticket=ticket,
+                    actor=actor,
+                    to=ticket.contact.email,
+                    subject=ticket.subject,
+                    body=data["question"],
+                    as_notification=False,
+                )
+        return ticket
+
+
+class UserAnsweredForm(StepForm):
+    step = "user_answered"
+    answer = _text(_("The user's answer"), required=True)
+
+    def submit(self, actor: Any) -> Any:
+        return workflow.user_answered(**self.common(actor), answer=self.cleaned_data["answer"])
+
+
 class AcceptSolvedForm(StepForm):
     step = "accept_solved"
     test_note = _text(_("Test result (logged as a passed test)"))
@@ -521,6 +563,8 @@ STEP_FORMS: dict[str, type[StepForm]] = {
         LogTestForm,
         ReturnToExecutorForm,
         ConsultUserForm,
+        AskUserForm,
+        UserAnsweredForm,
         AcceptSolvedForm,
         RecordNotificationForm,
         EmailUserForm,

@@ -241,6 +241,7 @@ def test_an_administrator_edits_the_acknowledgement_and_the_next_one_uses_it(
     users, smtp_server, django_capture_on_commit_callbacks
 ):
     from mail.models import MessageTemplate
+    from mail.outbound import handling_note
 
     template = MessageTemplate.objects.get(key="acknowledgement", language="hu")
     response = admin_client(users).post(
@@ -257,7 +258,10 @@ def test_an_administrator_edits_the_acknowledgement_and_the_next_one_uses_it(
         ticket = message_ingest(raw=_new_mail(7)).message.ticket
     [acknowledgement] = smtp_server.messages
     assert acknowledgement["Subject"] == f"[{ticket.number}] Köszönjük! ({ticket.number})"
-    assert acknowledgement.get_content().strip() == f"Kedves Új Ügyfél, a {ticket.number} számú ügyét kezeljük."
+    expected = f"Kedves Új Ügyfél, a {ticket.number} számú ügyét kezeljük."
+    # Outside opening hours the administrator's text, which lacks {{ handling }}, still says when.
+    closed_note = handling_note(ticket)
+    assert acknowledgement.get_content().strip() == (f"{expected}\n\n{closed_note}" if closed_note else expected)
 
 
 def test_a_broken_template_is_refused_with_the_reason(users):
@@ -278,3 +282,33 @@ def test_the_notification_e_mail_starts_from_the_template(users, contact):
     page = client_for(users["agent"]).get(reverse("tickets:detail", args=[ticket.year, ticket.sequence]))
     body = page.content.decode()
     assert f"Tisztelt {contact.name}!" in body and f"{ticket.number} számú bejelentését" in body
+
+
+@pytest.mark.parametrize(
+    ("date_header", "expected"),
+    [
+        # Saturday 21 November 2026: the desk opens on Monday at 7:30.
+        ("Sat, 21 Nov 2026 10:00:00 +0100", "Kérését 2026. november 23-án, hétfőn 7:30-tól dolgozzuk fel."),
+        # Friday after closing time (14:00).
+        ("Fri, 20 Nov 2026 14:05:00 +0100", "Kérését 2026. november 23-án, hétfőn 7:30-tól dolgozzuk fel."),
+        # Thursday evening before a Friday holiday (23 October 2026).
+        ("Thu, 22 Oct 2026 19:00:00 +0200", "Kérését 2026. október 26-án, hétfőn 7:30-tól dolgozzuk fel."),
+        # Thursday night: Friday opens at 8:00.
+        ("Thu, 19 Nov 2026 21:00:00 +0100", "Kérését 2026. november 20-án, pénteken 8:00-tól dolgozzuk fel."),
+    ],
+)
+def test_a_request_sent_while_the_desk_is_closed_is_told_when_it_will_be_handled(
+    db, smtp_server, django_capture_on_commit_callbacks, date_header, expected
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message_ingest(raw=_new_mail(31, extra=f"Date: {date_header}\r\n"))
+    [acknowledgement] = smtp_server.messages
+    assert expected in acknowledgement.get_content()
+
+
+def test_a_request_sent_during_opening_hours_gets_no_such_sentence(db, smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message_ingest(raw=_new_mail(32, extra="Date: Tue, 17 Nov 2026 10:00:00 +0100\r\n"))
+    [acknowledgement] = smtp_server.messages
+    assert "dolgozzuk fel" not in acknowledgement.get_content()
+    assert "rögzítettük" in acknowledgement.get_content()

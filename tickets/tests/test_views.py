@@ -306,6 +306,8 @@ STEP_STATES = {
     "fax_user": State.SOLVED,
     "email_user": State.IN_PROGRESS,
     "reassign": State.IN_PROGRESS,
+    "ask_user": State.VERIFIED,
+    "user_answered": State.IN_PROGRESS,
 }
 
 
@@ -316,6 +318,8 @@ def test_no_role_takes_a_step_by_url_that_its_page_does_not_offer(role, users, c
         ticket = advance(register(users, contact), state, users)
         if step == "answer_executor":
             ticket = workflow.ask_agent(ticket=ticket, actor=users["executor"], question="Kérdés?")
+        if step == "user_answered":
+            ticket = workflow.ask_user(ticket=ticket, actor=users["agent"], question="Melyik gépen?")
         client = client_for(users[role])
         page = client.get(detail_url(ticket))
         offered = page.status_code == 200 and f'action="{step_url(ticket, step)}"' in page.content.decode()

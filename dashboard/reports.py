@@ -1,0 +1,228 @@
+"""The service-desk manager's period report: what came in, what was solved in time, how long each step took.
+
+`period_report` runs four aggregate queries whatever the number of tickets. A period is whole days in the
+current time zone (Europe/Budapest): [start 00:00, the day after end 00:00).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from tickets.choices import Action, Channel, Priority, Stage
+from tickets.models import StageClock, Ticket, TicketEvent
+
+MAX_PERIOD_DAYS = 366
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: Channel
+    count: int
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """Resolution clocks of one priority ended in the period: how many, how many within target."""
+
+    priority: Priority
+    total: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(self.met * 100 / self.total, 1) if self.total else None
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """Clocks of one stage ended in the period, and their average working time."""
+
+    stage: Stage
+    count: int
+    average: dt.timedelta | None
+
+    @property
+    def average_minutes(self) -> int | None:
+        return None if self.average is None else round(self.average / dt.timedelta(minutes=1))
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    start: dt.date
+    end: dt.date
+    received: list[ChannelRow]
+    within_target: list[TargetRow]
+    stage_times: list[StageRow]
+    returns_to_executor: int
+    reopen_events: int
+    reopened_tickets: int
+
+    @property
+    def received_total(self) -> int:
+        return sum(row.count for row in self.received)
+
+    @property
+    def resolved_total(self) -> int:
+        return sum(row.total for row in self.within_target)
+
+    @property
+    def resolved_met(self) -> int:
+        return sum(row.met for row in self.within_target)
+
+    @property
+    def resolved_percent(self) -> float | None:
+        total = self.resolved_total
+        return round(self.resolved_met * 100 / total, 1) if total else None
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants [start 00:00, end + 1 day 00:00) in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def period_report(start: dt.date, end: dt.date) -> PeriodReport:
+    """The figures of the period from `start` to `end` (both included): four queries."""
+    since, until = period_bounds(start, end)
+
+    received = dict(
+        Ticket.objects.filter(received_at__gte=since, received_at__lt=until)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+
+    ended = StageClock.objects.filter(ended_at__gte=since, ended_at__lt=until).order_by()
+    resolution = {
+        row["priority"]: row
+        for row in ended.filter(stage=Stage.RESOLVE, met__isnull=False)
+        .values("priority")
+        .annotate(total=Count("id"), met_count=Count("id", filter=Q(met=True)))
+    }
+    stages = {
+        row["stage"]: row
+        for row in ended.filter(used__isnull=False).values("stage").annotate(n=Count("id"), average=Avg("used"))
+    }
+
+    events = (
+        TicketEvent.objects.filter(at__gte=since, at__lt=until, action__in=[Action.RETURN_TO_EXECUTOR, Action.REOPEN])
+        .order_by()
+        .aggregate(
+            returns=Count("id", filter=Q(action=Action.RETURN_TO_EXECUTOR)),
+            reopens=Count("id", filter=Q(action=Action.REOPEN)),
+            reopened_tickets=Count("ticket", filter=Q(action=Action.REOPEN), distinct=True),
+        )
+    )
+
+    return PeriodReport(
+        start=start,
+        end=end,
+        received=[ChannelRow(channel, received.get(channel.value, 0)) for channel in Channel],
+        within_target=[
+            TargetRow(
+                priority,
+                resolution.get(priority.value, {}).get("total", 0),
+                resolution.get(priority.value, {}).get("met_count", 0),
+            )
+            for priority in Priority
+        ],
+        stage_times=[
+            StageRow(stage, stages.get(stage.value, {}).get("n", 0), stages.get(stage.value, {}).get("average"))
+            for stage in Stage
+        ],
+        returns_to_executor=events["returns"],
+        reopen_events=events["reopens"],
+        reopened_tickets=events["reopened_tickets"],
+    )
+
+
+def csv_rows(report: PeriodReport) -> list[list[str]]:
+    """The report as (section, key, value) rows for the CSV download, keys as stored (channel, priority, stage).
+
+    Section and key names are fixed identifiers, not translated, so a spreadsheet built on them keeps working.
+    Percentages have a decimal comma, as Hungarian Excel expects next to the `;` separator.
+    """
+
+    def percent(value: float | None) -> str:
+        return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+    rows = [["section", "key", "value"], ["period", "start", report.start.isoformat()]]
+    rows.append(["period", "end", report.end.isoformat()])
+    rows += [["received_per_channel", row.channel.value, str(row.count)] for row in report.received]
+    rows.append(["received_per_channel", "total", str(report.received_total)])
+    for row in report.within_target:
+        rows.append(["resolved", row.priority.value, str(row.total)])
+        rows.append(["resolved_within_target", row.priority.value, str(row.met)])
+        rows.append(["resolved_within_target_percent", row.priority.value, percent(row.percent)])
+    rows.append(["resolved", "total", str(report.resolved_total)])
+    rows.append(["resolved_within_target", "total", str(report.resolved_met)])
+    rows.append(["resolved_within_target_percent", "total", percent(report.resolved_percent)])
+    for stage_row in report.stage_times:
+        rows.append(["stage_clocks_ended", stage_row.stage.value, str(stage_row.count)])
+        minutes = stage_row.average_minutes
+        rows.append(["average_working_minutes", stage_row.stage.value, "" if minutes is None else str(minutes)])
+    rows.append(["returns_to_executor", "total", str(report.returns_to_executor)])
+    rows.append(["reopen_events", "total", str(report.reopen_events)])
+    rows.append(["reopened_tickets", "total", str(report.reopened_tickets)])
+    return rows
+
+
+# --- bar charts for the page (inline SVG, drawn on the server) -------------------------------------
+
+CHART_LABEL_WIDTH = 150
+CHART_PLOT_WIDTH = 380
+CHART_VALUE_WIDTH = 110
+CHART_BAR_HEIGHT = 22
+CHART_ROW_HEIGHT = 30
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value_text: str
+    y: int
+    width: int
+
+    @property
+    def text_y(self) -> int:
+        return self.y + CHART_BAR_HEIGHT - 6
+
+    @property
+    def value_x(self) -> int:
+        return CHART_LABEL_WIDTH + self.width + 6
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal bar chart: one labelled bar per row, its value written after it. Whole pixels only."""
+
+    bars: list[Bar]
+    label_width: int = CHART_LABEL_WIDTH
+    label_x: int = CHART_LABEL_WIDTH - 8
+    bar_height: int = CHART_BAR_HEIGHT
+    width: int = CHART_LABEL_WIDTH + CHART_PLOT_WIDTH + CHART_VALUE_WIDTH
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * CHART_ROW_HEIGHT + 4
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]], *, fmt: Callable[[float | None], str], maximum: float | None = None
+) -> BarChart:
+    """Bars scaled to `maximum` (default: the largest value); a row without a value has no bar."""
+    top = maximum if maximum is not None else max((value or 0 for _label, value in rows), default=0)
+    bars = []
+    for index, (label, value) in enumerate(rows):
+        width = round(CHART_PLOT_WIDTH * min(value, top) / top) if value and top else 0
+        bars.append(Bar(label=label, value_text=fmt(value), y=index * CHART_ROW_HEIGHT + 4, width=width))
+    return BarChart(bars)
