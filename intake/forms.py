@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import NotificationChannel
@@ -26,6 +27,18 @@ def received_at_field() -> forms.DateTimeField:
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("When the request arrived; it may be earlier than now."),
     )
+
+
+def closed_notice(instant: dt.datetime) -> str:
+    """'The service desk is closed at that time; it opens …' — or empty when it is open."""
+    from worktime.calendar import is_open, next_opening
+    from worktime.services import current_calendar
+
+    cal = current_calendar()
+    if is_open(cal, instant):
+        return ""
+    opening = formats.date_format(timezone.localtime(next_opening(cal, instant)), "SHORT_DATETIME_FORMAT")
+    return str(_("The service desk is closed at that time; it next opens %(opening)s.") % {"opening": opening})
 
 
 class ContactPickerForm(forms.Form):
@@ -102,6 +115,9 @@ class OralIntakeForm(ContactPickerForm, RequestDetailsMixin):
     caller_phone = forms.CharField(label=_("Caller's phone"), max_length=40, required=False)
     caller_email = forms.EmailField(label=_("Caller's e-mail"), required=False)
     content = forms.CharField(label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 6}))
+    outside_hours = forms.BooleanField(
+        label=_("Register it although the service desk is closed at this time"), required=False
+    )
 
     field_order = [
         "channel",
@@ -120,6 +136,21 @@ class OralIntakeForm(ContactPickerForm, RequestDetailsMixin):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["received_at"].initial = _now_local()
+        # Shown when the desk is closed now, or when the time given falls outside opening hours.
+        self.closed_notice = closed_notice(timezone.now())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        received_at = cleaned.get("received_at")
+        if received_at is not None and not cleaned.get("outside_hours"):
+            notice = closed_notice(received_at)
+            if notice:
+                self.closed_notice = notice
+                self.add_error(
+                    "outside_hours",
+                    _("%(notice)s Confirm that you register a request outside opening hours.") % {"notice": notice},
+                )
+        return cleaned
 
     def service_arguments(self) -> dict[str, Any]:
         """The keyword arguments of intake.services.oral_request_register."""

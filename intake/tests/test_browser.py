@@ -70,6 +70,7 @@ def test_a_ticket_walks_from_phone_intake_to_closing_and_reopens_on_feedback(bro
 
     agent = log_in(browser, base, users["agent"].username)
     agent.goto(f"{base}/intake/oral/")
+    agent.fill("#id_received_at", "2026-11-17T10:00")  # a Tuesday morning, while the desk is open
     agent.fill("#id_caller_name", "Kovács Éva")
     agent.fill("#id_caller_phone", "06 30 123 4567")
     agent.fill("#contact-search", "Kovács")

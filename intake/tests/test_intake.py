@@ -32,10 +32,14 @@ def local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+# A Tuesday morning: the desk is open (a time outside opening hours needs a confirmation, tested below).
+IN_OPENING_HOURS = dt.datetime(2026, 11, 17, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
 def oral_data(**overrides):
     data = {
         "channel": Channel.PHONE,
-        "received_at": local(timezone.now() - dt.timedelta(minutes=20)),
+        "received_at": local(IN_OPENING_HOURS),
         "caller_name": "Kovács Éva",
         "caller_phone": "06 30 123 4567",
         "caller_email": "",
@@ -49,7 +53,7 @@ def oral_data(**overrides):
 
 def test_phone_request_for_a_known_contact_registers_the_ticket_and_keeps_the_sheet(users):
     contact = ContactFactory(name="Kovács Éva", phone="+36 30 123 4567")
-    received = timezone.now() - dt.timedelta(minutes=20)
+    received = IN_OPENING_HOURS
     response = client_for(users["agent"]).post(
         reverse("intake:oral"), oral_data(contact=contact.pk, received_at=local(received))
     )
@@ -237,3 +241,20 @@ def test_intake_sheet_prints_as_a4_pdf_with_hungarian_letters(users):
     assert "Űrlap: á é í ó ö ő ú ü ű" in text
     assert "Árvíztűrő Tükörfúrógép Kft." in text and "Őri Ödön" in text
     assert sheet.ticket.number in text
+
+
+def test_a_phone_request_outside_opening_hours_needs_a_confirmation(users):
+    contact = ContactFactory()
+    saturday = local(dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    client = client_for(users["agent"])
+    refused = client.post(reverse("intake:oral"), oral_data(contact=contact.pk, received_at=saturday))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Az ügyfélszolgálat ekkor zárva van; legközelebb 2026. 11. 23. 7:30-kor nyit." in page
+    assert 'name="outside_hours"' in page
+    assert not Ticket.objects.exists()
+    confirmed = client.post(
+        reverse("intake:oral"), oral_data(contact=contact.pk, received_at=saturday, outside_hours="on")
+    )
+    assert confirmed.status_code == 302
+    assert Ticket.objects.get().received_at.isoformat() == "2026-11-21T09:00:00+00:00"
