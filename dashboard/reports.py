@@ -102,15 +102,19 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
     )
 
     ended = StageClock.objects.filter(ended_at__gte=since, ended_at__lt=until).order_by()
-    resolution = {
-        row["priority"]: row
-        for row in ended.filter(stage=Stage.RESOLVE, met__isnull=False)
+    resolution: dict[str, tuple[int, int]] = {
+        priority: (total, met)
+        for priority, total, met in ended.filter(stage=Stage.RESOLVE, met__isnull=False)
         .values("priority")
         .annotate(total=Count("id"), met_count=Count("id", filter=Q(met=True)))
+        .values_list("priority", "total", "met_count")
     }
-    stages = {
-        row["stage"]: row
-        for row in ended.filter(used__isnull=False).values("stage").annotate(n=Count("id"), average=Avg("used"))
+    stages: dict[str, tuple[int, dt.timedelta | None]] = {
+        stage: (n, average)
+        for stage, n, average in ended.filter(used__isnull=False)
+        .values("stage")
+        .annotate(n=Count("id"), average=Avg("used"))
+        .values_list("stage", "n", "average")
     }
 
     events = (
@@ -127,18 +131,8 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
         start=start,
         end=end,
         received=[ChannelRow(channel, received.get(channel.value, 0)) for channel in Channel],
-        within_target=[
-            TargetRow(
-                priority,
-                resolution.get(priority.value, {}).get("total", 0),
-                resolution.get(priority.value, {}).get("met_count", 0),
-            )
-            for priority in Priority
-        ],
-        stage_times=[
-            StageRow(stage, stages.get(stage.value, {}).get("n", 0), stages.get(stage.value, {}).get("average"))
-            for stage in Stage
-        ],
+        within_target=[TargetRow(priority, *resolution.get(priority.value, (0, 0))) for priority in Priority],
+        stage_times=[StageRow(stage, *stages.get(stage.value, (0, None))) for stage in Stage],
         returns_to_executor=events["returns"],
         reopen_events=events["reopens"],
         reopened_tickets=events["reopened_tickets"],

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +92,7 @@ def _check_report_access(user: Any) -> None:
 
 
 def _percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value, 1)} %"
+    return "—" if value is None else f"{floatformat(value, -1)} %"
 
 
 def _charts(report: PeriodReport) -> dict[str, BarChart]:

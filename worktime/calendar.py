@@ -249,11 +249,13 @@ def working_days_between(cal: WorkCalendar, a: dt.date, b: dt.date) -> int:
 
 
 def closures(cal: WorkCalendar, start: dt.date, days: int) -> list[DayInfo]:
-    """Dates from `start` on which the desk keeps other hours than its weekday's: holidays, exceptions, moved days."""
+    """Dates from `start` with other hours than their weekday's: holidays on open weekdays, moved working days,
+    and every exception an administrator recorded."""
     return [
         info
         for info in cal.days(start, days)
-        if info.reason and (info.hours != cal.weekly[info.date.weekday()] or info.reason == "moved_workday")
+        if info.reason in ("exception", "moved_workday")
+        or (info.reason == "holiday" and info.hours != cal.weekly[info.date.weekday()])
     ]
 
 
