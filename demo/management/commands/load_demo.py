@@ -173,6 +173,8 @@ class Command(BaseCommand):
             26,
         )
         workflow.verify_ticket(ticket=t, actor=agent, call_summary="Visszahívtam Ödönt, a hiba reprodukálható.")
+        # Waiting on the user: the service-level clock is paused until Ödön sends the file.
+        workflow.ask_user(ticket=t, actor=agent, question="Kérem, küldje el a hibás exportfájlt e-mailben.")
 
         t = new(gyula, "Bérjegyzék fax", "Faxon érkezett bérjegyzék-reklamáció.", Channel.FAX, "berszamfejto", 50)
         workflow.verify_ticket(ticket=t, actor=agent)
