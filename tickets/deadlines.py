@@ -188,6 +188,33 @@ def recompute_open(batch: int = RECOMPUTE_BATCH) -> int:
                 changed += 1
 
 
+def start_missing(batch: int = RECOMPUTE_BATCH) -> int:
+    """Open tickets without a clock (registered before service levels existed) get one, from their last change."""
+    from django.db.models import Exists, OuterRef
+
+    from tickets.choices import OPEN_STATES
+
+    snap = snapshot()
+    started = 0
+    running = StageClock.objects.filter(ticket=OuterRef("pk"), ended_at__isnull=True)
+    while True:
+        ids = list(
+            Ticket.objects.filter(state__in=OPEN_STATES)
+            .exclude(Exists(running))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return started
+        with transaction.atomic():
+            for ticket in Ticket.objects.select_for_update().filter(pk__in=ids):
+                last_change = ticket.events.filter(to_state=ticket.state).order_by("-at").values_list("at", flat=True)
+                since = last_change.first() or ticket.received_at
+                start_stage(ticket, STAGE_OF_STATE[ticket.state], since, snap)
+                ticket.save(update_fields=["sla_stage", "due_at", "warn_at"])
+                started += 1
+
+
 # --- the periodic sweep ---------------------------------------------------------------------------
 
 

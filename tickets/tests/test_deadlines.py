@@ -246,3 +246,32 @@ def test_finding_what_is_due_is_one_query_whatever_the_number_of_tickets(users, 
         assert len(deadlines.due_for_check(at(2026, 11, 30, 12, 0))) == 13
     assert len(few) == len(many) == 1
     assert "next_check_at" in many[0]["sql"]
+
+
+def test_open_tickets_from_before_service_levels_get_a_clock_by_the_upgrade_command(users, contact):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    closed = advance(register(users, contact), State.CLOSED, users)
+    # As after the upgrade: the ticket existed, but no clock ran for it.
+    StageClock.objects.filter(ticket=ticket).delete()
+    Ticket.objects.filter(pk=ticket.pk).update(sla_stage="", due_at=None, warn_at=None)
+    output = StringIO()
+    call_command("recompute_deadlines", stdout=output)
+    assert "Clocks started: 1" in output.getvalue()
+    ticket.refresh_from_db()
+    clock = StageClock.objects.get(ticket=ticket, ended_at__isnull=True)
+    assert ticket.sla_stage == Stage.RESOLVE and clock.started_at == ticket.events.get(action=Action.START).at
+    assert ticket.due_at == add_working_minutes(current_calendar(), clock.started_at, clock.target_minutes)
+    assert not StageClock.objects.filter(ticket=closed, ended_at__isnull=True).exists()
+
+
+def test_the_periodic_task_sweeps(users, contact, committed, smtp_server):
+    from tickets.tasks import sla_sweep_task
+
+    ticket = register(users, contact, received_at=at(2026, 11, 20, 13, 0))
+    with committed():
+        sla_sweep_task.call_local()
+    assert ticket.events.filter(action=Action.SLA_BREACH).count() == 1
