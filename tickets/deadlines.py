@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.choices import STAGE_OF_STATE, Stage
+from tickets.choices import STAGE_OF_STATE, Stage, State
 from tickets.models import StageClock, Ticket
 from worktime.calendar import WorkCalendar, add_working_time, working_time_between
 from worktime.services import Snapshot, snapshot
@@ -103,6 +103,8 @@ def end_stage(ticket: Ticket, at: dt.datetime, snap: Snapshot | None = None) -> 
 
 def on_state_change(ticket: Ticket, from_state: str, to_state: str, at: dt.datetime) -> dict[str, Any] | None:
     """Called by the workflow after a step: end the clock of the stage left and start the next one's."""
+    if to_state in (State.CLOSED, State.REJECTED):
+        ticket.waiting_since = None  # a closed ticket waits for nobody; a reopened one starts afresh
     old, new = STAGE_OF_STATE.get(from_state), STAGE_OF_STATE.get(to_state)
     if old == new:
         return None

@@ -275,3 +275,9 @@ def test_the_periodic_task_sweeps(users, contact, committed, smtp_server):
     with committed():
         sla_sweep_task.call_local()
     assert ticket.events.filter(action=Action.SLA_BREACH).count() == 1
+
+
+def test_rejecting_a_ticket_that_waits_on_the_user_ends_the_wait(users, contact):
+    ticket = workflow.ask_user(ticket=register(users, contact), actor=users["agent"], question="Ki küldte?")
+    ticket = workflow.reject_ticket(ticket=ticket, actor=users["agent"], reason="Téves címzett")
+    assert ticket.waiting_since is None and ticket.due_at is None and ticket.sla_stage == ""
