@@ -92,7 +92,6 @@ def fax_user(
     *, ticket: Ticket, actor: Any, fax_number: str, text: str, expected_version: int | None = None
 ) -> OutboundMessage:
     """Seed j by fax: a PDF on the letterhead, e-mailed to the fax gateway; a successful send notifies."""
-    from common.pdf import letterhead, render_pdf
     from customers.models import phone_digits
 
     digits = re.sub(r"\D", "", fax_number)
@@ -111,17 +110,7 @@ def fax_user(
             requested_by=actor,
             attachment_name=f"fax-{ticket.year}-{ticket.sequence:06d}.pdf",
         )
-        with translation.override("hu"):
-            outbound.attachment = render_pdf(
-                "mail/pdf/fax.html",
-                {
-                    "ticket": ticket,
-                    "text": text,
-                    "fax_number": outbound.fax_number,
-                    "author": actor,
-                    "company": letterhead(),
-                },
-            )
+        outbound.attachment = _fax_pdf(ticket, text, outbound.fax_number, actor)
         outbound.save()
         workflow.record_email(
             ticket=ticket,
@@ -135,13 +124,57 @@ def fax_user(
     return outbound
 
 
-def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> OutboundMessage | None:
-    """One automatic acknowledgement of a new e-mail ticket, at most a few per sender per hour (mail loops)."""
+def _fax_pdf(ticket: Ticket, text: str, fax_number: str, author: Any) -> bytes:
+    """The fax page on the letterhead, in the desk's language."""
+    from common.pdf import letterhead, render_pdf
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(
+            "mail/pdf/fax.html",
+            {"ticket": ticket, "text": text, "fax_number": fax_number, "author": author, "company": letterhead()},
+        )
+
+
+def _acknowledgements_exhausted(to: str) -> bool:
     hour_ago = timezone.now() - dt.timedelta(hours=1)
     recent = OutboundMessage.objects.filter(
         to__iexact=to, kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=hour_ago
     ).count()
-    if recent >= settings.PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR:
+    return recent >= settings.PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR
+
+
+def fax_acknowledgement_queue(*, ticket: Ticket, fax_number: str) -> OutboundMessage | None:
+    """A faxed request is acknowledged by fax (through the gateway), with the same text as an e-mail one."""
+    from customers.models import phone_digits
+
+    digits = phone_digits(fax_number)
+    if len(digits) < 6:
+        return None
+    to = settings.PULT_FAX_GATEWAY_ADDRESS.format(number=re.sub(r"\D", "", fax_number))
+    if _acknowledgements_exhausted(to):
+        return None
+    subject, body = template_text(TemplateKey.ACKNOWLEDGEMENT, ticket)
+    outbound = OutboundMessage(
+        ticket=ticket,
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        channel=NotificationChannel.FAX,
+        fax_number=fax_number.strip(),
+        to=to,
+        subject=subject_for(ticket, subject)[:300],
+        body=body,
+        message_id=_new_message_id(ticket),
+        requested_by=system_user(),
+        attachment_name=f"fax-{ticket.year}-{ticket.sequence:06d}.pdf",
+    )
+    outbound.attachment = _fax_pdf(ticket, body, outbound.fax_number, None)
+    outbound.save()
+    _queue(outbound)
+    return outbound
+
+
+def acknowledgement_queue(*, ticket: Ticket, to: str, in_reply_to: str) -> OutboundMessage | None:
+    """One automatic acknowledgement of a new e-mail ticket, at most a few per sender per hour (mail loops)."""
+    if _acknowledgements_exhausted(to):
         return None
     subject, body = template_text(TemplateKey.ACKNOWLEDGEMENT, ticket)
     subject = subject_for(ticket, subject)

@@ -24,7 +24,7 @@ from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, phone_digits
 from mail.choices import InboundStatus, OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
-from mail.outbound import acknowledgement_queue
+from mail.outbound import acknowledgement_queue, fax_acknowledgement_queue
 from mail.parsing import ParsedAttachment, ParsedMessage, parse
 from tickets import workflow
 from tickets.choices import Channel
@@ -127,8 +127,11 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
     else:
         message.ticket = _register(parsed, text, channel, mailbox, actor)
         message.status = InboundStatus.NEW_TICKET
-        if channel == Channel.EMAIL:  # a fax gateway's address is not the sender's: no e-mail back to it
+        if channel == Channel.EMAIL:
             acknowledgement_queue(ticket=message.ticket, to=parsed.sender_address, in_reply_to=parsed.message_id)
+        elif channel == Channel.FAX and mailbox is not None:
+            # The gateway's address is not the sender's: the acknowledgement goes back as a fax to their number.
+            fax_acknowledgement_queue(ticket=message.ticket, fax_number=fax_number_of(parsed, mailbox))
     if accepted and message.ticket is not None:
         workflow.attach_files(
             ticket=message.ticket,

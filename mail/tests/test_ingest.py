@@ -156,7 +156,10 @@ def test_a_fax_is_matched_to_the_contact_by_the_sender_s_fax_number(db, django_c
         ticket = message_ingest(raw=fax_mail("Fax from 06-1-234-5679"), mailbox=mailbox).message.ticket
     assert (ticket.channel, ticket.contact) == (Channel.FAX, contact)
     assert list(ticket.attachments.values_list("original_name", flat=True)) == ["fax.pdf"]
-    assert not OutboundMessage.objects.exists()  # never an e-mail acknowledgement to the fax gateway
+    # Never an e-mail back to the gateway's own address: the acknowledgement is a fax to the sender's number.
+    assert not OutboundMessage.objects.filter(to="fax-gateway@szolgaltato.example").exists()
+    [acknowledgement] = OutboundMessage.objects.filter(kind="acknowledgement")
+    assert (acknowledgement.channel, acknowledgement.fax_number) == ("fax", "06-1-234-5679")
 
 
 def test_the_fax_number_can_come_from_a_header_by_the_mailbox_s_pattern(db):
@@ -172,3 +175,23 @@ def test_the_fax_number_can_come_from_a_header_by_the_mailbox_s_pattern(db):
     ).message.ticket
     assert (ticket.contact.name, ticket.contact.fax, ticket.contact.email) == ("Fax +3676555125", "+3676555125", "")
     assert ticket.contact.preferred_channel == "fax"
+
+
+def test_a_fax_sent_while_the_desk_is_closed_is_acknowledged_by_fax_with_when_it_will_be_handled(
+    db, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    settings.PULT_FAX_GATEWAY_ADDRESS = "{number}@fax.szolgaltato.example"
+    mailbox = Mailbox.objects.create(name="Fax", address="fax@pult.example", channel=Channel.FAX)
+    saturday = "Date: Sat, 21 Nov 2026 10:00:00 +0100\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = message_ingest(raw=fax_mail("Fax from +36 76 555 125", extra=saturday), mailbox=mailbox).message.ticket
+    [sent] = smtp_server.messages
+    assert sent["X-Envelope-To"] == "3676555125@fax.szolgaltato.example"
+    [pdf] = [part for part in sent.iter_attachments() if part.get_content_type() == "application/pdf"]
+    text = " ".join(PdfReader(BytesIO(pdf.get_content())).pages[0].extract_text().split())
+    assert ticket.number in text
+    assert "Kérését 2026. november 23-án, hétfőn 7:30-tól dolgozzuk fel." in text
