@@ -12,7 +12,7 @@ sent mail all live in a temporary directory. It migrates, then:
   clocks are due at the benchmark's "now", the rest later);
 - times `deadlines.due_for_check(now)`, the indexed query the sweep starts from, and prints its plan;
 - times one `deadlines.sweep(now)` over the due clocks: warnings and escalations, their timeline events and
-  e-mails (Huey runs immediately in this process; Django's locmem e-mail backend, so no SMTP is contacted);
+  e-mails (Huey runs immediately in this process and sends to a real SMTP server it starts on 127.0.0.1);
 - times `add_working_minutes` and `working_minutes_between` on the pure calendar (Hungarian holidays on);
 - prints the database's size and the process's peak memory.
 """
@@ -75,6 +75,36 @@ def _admin(maintenance_url: str, *statements: str) -> None:
             connection.execute(statement)  # type: ignore[arg-type]
 
 
+class SmtpCounter:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, in this process) that counts what it accepts."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received = 0
+        self.controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received += 1
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+
+SMTP = SmtpCounter()
+
+
 def configure(workdir: Path, database: dict[str, str]) -> None:
     for name in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "HUEY_FILE"):
         os.environ.pop(name, None)
@@ -88,9 +118,11 @@ def configure(workdir: Path, database: dict[str, str]) -> None:
             "MEDIA_ROOT": str(workdir / "media"),
             "HUEY_FILE": str(workdir / "huey.sqlite3"),
             # The sweep's e-mails are sent by the send task, run in this process as it is queued (on
-            # commit), into Django's in-memory outbox: the whole path runs, no SMTP server is contacted.
+            # commit), to a real SMTP server on 127.0.0.1 started by this benchmark (aiosmtpd).
             "HUEY_IMMEDIATE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(SMTP.port),
             "LOG_LEVEL": "WARNING",  # Huey logs every task it runs at INFO
         }
     )
@@ -102,7 +134,7 @@ def configure(workdir: Path, database: dict[str, str]) -> None:
     from django.conf import settings
     from huey.contrib.djhuey import HUEY
 
-    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+    assert SMTP.port == settings.EMAIL_PORT
     assert HUEY.immediate
 
 
@@ -300,14 +332,13 @@ def measure_query(vendor: str) -> int:
 
 
 def measure_sweep() -> None:
-    from django.core import mail
     from django.db import connection
 
     from mail.models import OutboundMessage
     from tickets.deadlines import due_for_check, sweep
     from tickets.models import TicketEvent
 
-    mail.outbox = []
+    SMTP.received = 0
     queries = 0
 
     def count(execute: Callable[..., Any], *args: Any) -> Any:
@@ -326,10 +357,10 @@ def measure_sweep() -> None:
         f"sweep:           {swept / elapsed:10,.1f} tickets/s ({swept:,} tickets in {elapsed:.2f} s: "
         f"{len(result.warned):,} warned, {len(result.breached):,} escalated; "
         f"{TicketEvent.objects.count():,} timeline events, {sent:,} of {queued:,} e-mails sent, "
-        f"{len(mail.outbox):,} in the locmem outbox)"
+        f"{SMTP.received:,} received by the SMTP server)"
     )
     print(f"sweep SQL:       {queries:10,} statements ({queries / swept:.1f} per ticket, sending included)")
-    assert sent == queued == len(mail.outbox)
+    assert sent == queued == SMTP.received
     assert not due_for_check(NOW), "the sweep left due clocks behind"
 
 
@@ -377,6 +408,7 @@ def main() -> None:
     load = os.getloadavg()[0]  # other work on the machine skews every figure: it is printed with them
     workdir = Path(tempfile.mkdtemp(prefix="pult-bench-sla-"))
     maintenance = None
+    SMTP.start()
     try:
         database, maintenance = prepare_database(workdir)
         configure(workdir, database)
@@ -401,6 +433,7 @@ def main() -> None:
         print(f"load average:    {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end ({os.cpu_count()} CPUs)")
         connections.close_all()
     finally:
+        SMTP.stop()
         if maintenance:
             _admin(maintenance, f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
         shutil.rmtree(workdir, ignore_errors=True)
