@@ -46,6 +46,8 @@ _REFERENCE_DATA = [
     "mail.view_outboundmessage",
     "mail.view_messagetemplate",
     "mail.change_messagetemplate",
+    "complaints.view_redressbody",
+    "complaints.change_redressbody",
     "worktime.view_openinghours",
     "worktime.change_openinghours",
     *(
@@ -55,13 +57,38 @@ _REFERENCE_DATA = [
     ),
 ]
 
+_RECORD_COMPLAINTS = ["complaints.register_complaint"]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.AGENT: _AGENT_WORK,
-    Role.MANAGER: [*_AGENT_WORK, *_REFERENCE_DATA, "tickets.view_reports"],
+    Role.AGENT: [*_AGENT_WORK, *_RECORD_COMPLAINTS],
+    Role.MANAGER: [
+        *_AGENT_WORK,
+        *_REFERENCE_DATA,
+        *_RECORD_COMPLAINTS,
+        "tickets.view_reports",
+        "complaints.view_complaint_statistics",
+    ],
     Role.DISPATCHER: ["tickets.view_all_tickets", "tickets.dispatch_ticket", "customers.view_module"],
     Role.EXECUTOR: ["tickets.work_on_ticket", "customers.view_module"],
-    Role.COMPLAINT_OFFICER: ["tickets.view_all_tickets"],
-    Role.EXECUTIVE: ["tickets.view_reports"],
+    Role.COMPLAINT_OFFICER: [
+        "tickets.view_all_tickets",
+        "customers.view_module",
+        "complaints.view_complaints",
+        "complaints.register_complaint",
+        "complaints.investigate_complaint",
+        "complaints.view_complaint_statistics",
+        "complaints.export_complaints",
+        "complaints.view_redressbody",
+        "complaints.change_redressbody",
+        "complaints.view_purgelogentry",
+    ],
+    Role.EXECUTIVE: [
+        "tickets.view_reports",
+        "complaints.view_complaints",
+        "complaints.decide_complaint",
+        "complaints.view_complaint_statistics",
+        "complaints.export_complaints",
+    ],
     Role.ADMINISTRATOR: [
         *_REFERENCE_DATA,
         *(f"accounts.{verb}_user" for verb in ("view", "add", "change")),
@@ -70,7 +97,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 # Roles whose members use the Django admin (reference data, users).
-STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.COMPLAINT_OFFICER})
 
 
 def roles_of(user: Any) -> frozenset[str]:

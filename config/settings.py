@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "huey.contrib.djhuey",
+    "ninja",
     "common",
     "accounts",
     "customers",
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "dashboard",
     "mail",
     "worktime",
+    "complaints",
+    "api",
     "demo",
 ]
 
@@ -158,6 +161,17 @@ PULT_ACKNOWLEDGEMENTS_PER_SENDER_PER_HOUR = env_int("PULT_ACKNOWLEDGEMENTS_PER_S
 PULT_EMAIL_SEND_ATTEMPTS = env_int("PULT_EMAIL_SEND_ATTEMPTS", 8, minimum=1)
 # Where staff reach Pult: links in deadline warnings point here.
 PULT_BASE_URL = env_str("PULT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Complaints (Act CLV of 1997 §17/A): the written answer is due this many calendar days after receipt (some
+# sectors have shorter deadlines); the officer is warned this many days before; records and answers are kept
+# this many years from the answer, then anonymised.
+PULT_COMPLAINT_ANSWER_DAYS = env_int("PULT_COMPLAINT_ANSWER_DAYS", 30, minimum=1)
+PULT_COMPLAINT_WARN_DAYS = env_int("PULT_COMPLAINT_WARN_DAYS", 5, minimum=0)
+PULT_COMPLAINT_RETENTION_YEARS = env_int("PULT_COMPLAINT_RETENTION_YEARS", 3, minimum=1)
+# The county of the company's seat (its conciliation body is named in refusals too), and whether the company
+# has made a general declaration of submission to the conciliation bodies' decisions.
+PULT_COMPANY_COUNTY = env_str("PULT_COMPANY_COUNTY", "budapest")
+PULT_CONCILIATION_SUBMISSION_DECLARED = env_bool("PULT_CONCILIATION_SUBMISSION_DECLARED", False)
 
 # Background work: Huey with SQLite storage beside the database, or Redis when REDIS_URL is set, so
 # several workers on several machines share one queue.

@@ -14,5 +14,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("intake/", include("intake.urls")),
     path("mail/", include("mail.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("dashboard.urls")),
 ]

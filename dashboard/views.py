@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
+from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
 from dashboard.selectors import QUEUE_LENGTH, overview
 from tickets import selectors
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_tasks"] = selectors.executor_tasks(user)
     if _sees_overview(user):
         context["overview"] = overview(user, timezone.now())
+    context["complaint_counts"] = start_page_counts(user)
     return render(request, "dashboard/home.html", context)
 
 

@@ -24,6 +24,13 @@ from tickets.models import Attachment, Feedback, Letter, Ticket
 PAGE_SIZE = 25
 
 
+def linked_complaints(user: Any, ticket: Ticket) -> list[Any]:
+    """Complaints raised from the ticket, only those the user may see (never to an employee they concern)."""
+    from complaints.selectors import linked_to_ticket
+
+    return list(linked_to_ticket(user, ticket).only("year", "sequence", "number", "state"))
+
+
 def can_list_tickets(user: Any) -> bool:
     return bool(user.has_perm("tickets.view_all_tickets") or user.has_perm("tickets.work_on_ticket"))
 
@@ -85,6 +92,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "step_forms": forms,
         "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),
         "open_step": bound.step if bound is not None else request.GET.get("step", ""),
+        "complaints": linked_complaints(request.user, ticket),
     }
 
 

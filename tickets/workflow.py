@@ -451,7 +451,7 @@ def register_ticket(
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
         raise InvalidInput(_("The time of receipt cannot be in the future."))
-    with _files_discarded_on_error() as stored, transaction.atomic():
+    with files_discarded_on_error() as stored, transaction.atomic():
         year = timezone.localtime(now).year
         sequence = _take_number(year)
         ticket = Ticket.objects.create(
@@ -1177,7 +1177,7 @@ def note_event(ticket: Ticket, action: Action, *, note: str = "", data: dict[str
 
 
 @contextmanager
-def _files_discarded_on_error() -> Iterator[list[str]]:
+def files_discarded_on_error() -> Iterator[list[str]]:
     """Files stored inside a transaction are deleted again if it fails (the rows roll back; files would not)."""
     stored: list[str] = []
     try:
@@ -1225,7 +1225,7 @@ def attach_files(
     if not uploads:
         raise InvalidInput(_("Choose a file to attach."))
 
-    with _files_discarded_on_error() as stored:
+    with files_discarded_on_error() as stored:
 
         def change(locked: Ticket) -> dict[str, Any]:
             names = [

@@ -1,0 +1,84 @@
+"""The complaint register for inspection (CSV) and the period form of the review pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import PENDING_STATES
+from complaints.models import Complaint
+
+MAX_INSPECTION_DAYS = 5 * 366  # the retention period and then some
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Received until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The start of the period is after its end."))
+            if (end - start).days + 1 > MAX_INSPECTION_DAYS:
+                raise forms.ValidationError(
+                    _("The period can be at most %(days)d days long."), params={"days": MAX_INSPECTION_DAYS}
+                )
+        return cleaned
+
+
+def _when(value: dt.datetime | None) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+
+
+def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list[str]]:
+    """The register as the authority reads it: one row per complaint, dates as Hungarians write them."""
+    yield [
+        _g("Complaint number"),
+        _g("Received"),
+        _g("Way of submission"),
+        _g("Place of submission"),
+        _g("Complainant's name"),
+        _g("Complainant's address or e-mail"),
+        _g("Module"),
+        _g("Subject"),
+        _g("State"),
+        _g("Record taken"),
+        _g("Outcome"),
+        _g("Answer due"),
+        _g("Answered"),
+        _g("Answered in time"),
+        _g("Kept until"),
+    ]
+    for complaint in complaints:
+        record = getattr(complaint, "record", None)
+        if complaint.answered_at is not None:
+            in_time = _g("yes") if complaint.due_at is None or complaint.answered_at <= complaint.due_at else _g("no")
+        elif complaint.state in PENDING_STATES and complaint.due_at is not None and complaint.due_at <= now:
+            in_time = _g("overdue")
+        else:
+            in_time = ""
+        yield [
+            complaint.number,
+            _when(complaint.received_at),
+            str(complaint.get_channel_display()),
+            complaint.place_received,
+            complaint.complainant_name,
+            complaint.complainant_address or complaint.complainant_email,
+            complaint.module.name if complaint.module else "",
+            complaint.subject,
+            str(complaint.get_state_display()),
+            _when(record.taken_at) if record else "",
+            str(complaint.get_outcome_display()) if complaint.outcome else "",
+            _when(complaint.due_at),
+            _when(complaint.answered_at),
+            in_time,
+            _when(complaint.retain_until),
+        ]

@@ -1,0 +1,37 @@
+"""Background work of the complaint register: sending its e-mails, the deadline sweep, the retention purge."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import RetryTask
+
+from complaints import deadlines, retention
+from mail.outbound import TRANSIENT_ERRORS, retry_delay
+
+
+@db_task(context=False)
+def send_complaint_message_task(message_pk: int) -> None:
+    from complaints.mailing import send
+    from complaints.models import ComplaintMessage
+
+    try:
+        send(message_pk)
+    except TRANSIENT_ERRORS as exc:
+        state = ComplaintMessage.objects.filter(pk=message_pk).values_list("attempts", "status").first()
+        if state is not None and state[1] == "failed":
+            raise RetryTask(f"sending failed ({exc}); trying again", delay=retry_delay(state[0])) from exc
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def complaint_deadline_sweep_task() -> None:
+    """Every five minutes: warnings before the answer deadline, escalations after it (each once)."""
+    with HUEY.lock_task("complaint-deadline-sweep"):
+        deadlines.sweep()
+
+
+@db_periodic_task(crontab(hour="2", minute="30"))
+def complaint_retention_task() -> None:
+    """Every night: complaints past their retention period lose their personal data (deletion log kept)."""
+    with HUEY.lock_task("complaint-retention"):
+        retention.purge_expired()

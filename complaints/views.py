@@ -1,0 +1,261 @@
+"""Complaint pages: the register, recording, the complaint with its timeline and steps, documents, review."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.htmx import render_page_or_partial
+from common.pdf import pdf_response
+from complaints import documents, selectors, services
+from complaints.forms import STEP_FORMS, ComplaintForm, FilterForm, StepForm, offered_steps
+from complaints.models import Answer, Complaint, InvestigationEntry
+from complaints.reports import PeriodForm, csv_rows
+from tickets import selectors as ticket_selectors
+
+PAGE_SIZE = 25
+
+
+def _url(complaint: Complaint) -> str:
+    return reverse("complaints:detail", kwargs={"year": complaint.year, "sequence": complaint.sequence})
+
+
+def _status_of(error: services.WorkflowError) -> int:
+    if isinstance(error, services.ComplaintChangedMeanwhile):
+        return 409
+    return 403 if isinstance(error, services.NotAllowed) else 400
+
+
+@require_GET
+def register_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("complaints.view_complaints") or user.has_perm("complaints.register_complaint")):
+        raise PermissionDenied()
+    form = FilterForm(request.GET)
+    complaints = selectors.register_list(user=user, filters=form.to_filter())
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}
+    return render_page_or_partial(request, "complaints/list.html", "complaints/partials/_results.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest, year: int | None = None, sequence: int | None = None) -> HttpResponse:
+    """Record a complaint; from a ticket's page, with the ticket linked and its contact filled in."""
+    if not request.user.has_perm("complaints.register_complaint"):
+        raise PermissionDenied()
+    ticket = None
+    if year is not None and sequence is not None:
+        ticket = ticket_selectors.get_for(request.user, year=year, sequence=sequence)
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, request.FILES, ticket=ticket)
+        if form.is_valid():
+            try:
+                complaint = services.complaint_record(actor=request.user, data=form.to_input())
+            except services.WorkflowError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Complaint recorded with number %(number)s. Tell the complainant this number.")
+                    % {"number": complaint.number},
+                )
+                if selectors.visible_to(request.user).filter(pk=complaint.pk).exists():
+                    return redirect(_url(complaint))
+                return redirect("complaints:list")
+        return render(request, "complaints/record.html", {"form": form, "ticket": ticket}, status=400)
+    return render(request, "complaints/record.html", {"form": ComplaintForm(ticket=ticket), "ticket": ticket})
+
+
+def _detail_context(request: HttpRequest, complaint: Complaint, bound: StepForm | None = None) -> dict[str, Any]:
+    user = request.user
+    follows = selectors.follows_register(user)
+    steps = offered_steps(user, complaint) if follows else []
+    forms = [STEP_FORMS[name](complaint=complaint) for name in steps]
+    if bound is not None:
+        forms = [bound, *[form for form in forms if form.step != bound.step]]
+    answers = list(complaint.answers.select_related("conciliation_body", "seat_conciliation_body", "authority"))
+    return {
+        "complaint": complaint,
+        "follows": follows,
+        "record": getattr(complaint, "record", None),
+        "events": selectors.timeline(complaint) if follows else [],
+        "entries": complaint.entries.select_related("author") if follows else [],
+        "proposals": complaint.proposals.select_related("proposed_by", "decided_by") if follows else [],
+        "answers": answers if follows else [],
+        "concerned": list(complaint.concerned.all()) if follows else [],
+        "can_post": follows and "answer" in steps,
+        "latest_answer": answers[-1] if answers else None,
+        "step_forms": forms,
+        "open_step": bound.step if bound is not None else request.GET.get("step", ""),
+        "now": timezone.now(),
+    }
+
+
+@require_GET
+def detail(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+@require_POST
+def step(request: HttpRequest, year: int, sequence: int, step: str) -> HttpResponse:
+    complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404()
+    if not selectors.follows_register(request.user):
+        raise PermissionDenied()
+    form = form_class(request.POST, request.FILES, complaint=complaint)
+    if form.is_valid():
+        try:
+            form.submit(request.user)
+        except services.WorkflowError as error:
+            form.add_error(None, str(error.message))
+            complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+            form.complaint = complaint
+            context = _detail_context(request, complaint, form)
+            return render(request, "complaints/detail.html", context, status=_status_of(error))
+        messages.success(request, _("Done: %(step)s.") % {"step": form.label})
+        if not selectors.visible_to(request.user).filter(pk=complaint.pk).exists():
+            return redirect("complaints:list")
+        return redirect(_url(complaint))
+    return render(request, "complaints/detail.html", _detail_context(request, complaint, form), status=400)
+
+
+@require_GET
+def record_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    if not hasattr(complaint, "record"):
+        raise Http404()
+    return pdf_response(documents.record_pdf(complaint), documents.record_filename(complaint))
+
+
+def _answer_of(request: HttpRequest, year: int, sequence: int, pk: int) -> Answer:
+    if not selectors.follows_register(request.user):
+        raise PermissionDenied()
+    complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    return get_object_or_404(Answer.objects.select_related("complaint", "prepared_by"), pk=pk, complaint=complaint)
+
+
+@require_GET
+def answer_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
+    answer = _answer_of(request, year, sequence, pk)
+    return pdf_response(documents.answer_pdf(answer), documents.answer_filename(answer))
+
+
+@require_POST
+def answer_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
+    answer = _answer_of(request, year, sequence, pk)
+    try:
+        services.answer_posted(
+            answer=answer, actor=request.user, expected_version=int(request.POST.get("version") or 0)
+        )
+    except services.WorkflowError as error:
+        context = {**_detail_context(request, answer.complaint), "refusal": str(error.message)}
+        return render(request, "complaints/detail.html", context, status=_status_of(error))
+    messages.success(request, _("The answer is posted: the complaint is answered."))
+    return redirect(_url(answer.complaint))
+
+
+@require_GET
+def entry_file(request: HttpRequest, pk: int) -> FileResponse:
+    if not selectors.follows_register(request.user):
+        raise Http404()
+    entry = (
+        InvestigationEntry.objects.filter(pk=pk, complaint__in=selectors.visible_to(request.user))
+        .exclude(file="")
+        .first()
+    )
+    if entry is None:
+        raise Http404()
+    response = FileResponse(
+        entry.file.open("rb"),
+        as_attachment=True,
+        filename=entry.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- review and inspection -------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    start = today.replace(month=1, day=1)
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": today})
+    return form, start, today
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("complaints.view_complaint_statistics"):
+        raise PermissionDenied()
+    form, start, end = _period(request)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"form": form, "start": start, "end": end, "stats": selectors.statistics(start=start, end=end)}
+    return render(request, "complaints/statistics.html", context, status=status)
+
+
+def _inspection(request: HttpRequest) -> tuple[dt.date, dt.date, Any]:
+    if not request.user.has_perm("complaints.export_complaints"):
+        raise PermissionDenied()
+    form, start, end = _period(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404()
+    tz = timezone.get_current_timezone()
+    complaints = (
+        selectors.visible_to(request.user)
+        .filter(
+            received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+        .select_related("module", "officer", "record__taken_by")
+        .prefetch_related("answers__conciliation_body", "answers__seat_conciliation_body", "answers__authority")
+        .order_by("received_at", "id")
+    )
+    return start, end, complaints
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    start, end, complaints = _inspection(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="panasznyilvantartas-{start}-{end}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(response, delimiter=";")
+    for row in csv_rows(complaints, timezone.now()):
+        writer.writerow(row)
+    return response
+
+
+@require_GET
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    start, end, complaints = _inspection(request)
+    pdf = documents.inspection_bundle(complaints, start=start, end=end)
+    return pdf_response(pdf, f"panasznyilvantartas-{start}-{end}.pdf")
+
+
+def start_page_counts(user: Any) -> dict[str, int] | None:
+    """The start page's complaint box for officers and executives."""
+    if not selectors.follows_register(user):
+        return None
+    return selectors.deadline_counts(user, timezone.now())
