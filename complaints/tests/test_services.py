@@ -234,7 +234,7 @@ def test_a_rejection_names_the_conciliation_body_of_the_county_and_the_authority
 def test_a_refusal_without_the_complainants_county_is_not_sent(users: Any) -> None:
     officer = users["complaint_officer"]
     complaint = walk_to(phone_complaint(users, county=""), ComplaintState.DECIDED, users, outcome=Outcome.REJECTED)
-    with pytest.raises(services.InvalidInput, match="county"):
+    with pytest.raises(services.InvalidInput, match="vármegy"):
         services.prepare_answer(
             complaint=complaint, actor=officer, text="Elutasítjuk.", reasons="Indok.", method=AnswerMethod.LETTER,
             postal_address="Szeged",
