@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from accounts.models import User
 
 SYSTEM_USERNAME = "pult-rendszer"
-SYSTEM_PERMISSIONS = ("register_ticket", "register_feedback")
+SYSTEM_PERMISSIONS = ("tickets.register_ticket", "tickets.register_feedback", "complaints.register_complaint")
 
 
 def system_user() -> User:
@@ -18,7 +18,10 @@ def system_user() -> User:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="tickets", codename__in=SYSTEM_PERMISSIONS)
-        )
+        user.user_permissions.set(system_permissions())
     return user
+
+
+def system_permissions() -> list[Permission]:
+    wanted = [name.split(".", 1) for name in SYSTEM_PERMISSIONS]
+    return [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]

@@ -62,6 +62,7 @@ class EntryKind(models.TextChoices):
     FINDING = "finding", _("Finding")
     DOCUMENT = "document", _("Document")
     CONSULTATION = "consultation", _("Consultation")
+    MESSAGE = "message", _("Message from the complainant")
 
 
 class AnswerMethod(models.TextChoices):
@@ -125,6 +126,7 @@ class Action(models.TextChoices):
     FINDING = "finding", _("Finding")
     DOCUMENT = "document", _("Document added")
     CONSULTATION = "consultation", _("Consultation")
+    MESSAGE = "message", _("Message from the complainant")
     PROPOSE = "propose", _("Resolution proposed to the executives")
     APPROVE = "approve", _("Proposal approved")
     AMEND = "amend", _("Proposal amended")

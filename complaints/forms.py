@@ -217,7 +217,10 @@ class ConcernedForm(StepForm):
 
 class EntryForm(StepForm):
     step, label = "entry", _("Add to the investigation")
-    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k.value, k.label) for k in (EntryKind.FINDING, EntryKind.DOCUMENT, EntryKind.CONSULTATION)],
+    )
     text = _text(_("Finding, document description or what was discussed"), required=True)
     file = forms.FileField(label=_("File (for a document)"), required=False)
 
@@ -367,3 +370,47 @@ def offered_steps(user: Any, complaint: Complaint) -> list[str]:
     if officer and own and complaint.decided_at is not None and complaint.concerned.exists():
         steps.append("visibility")
     return steps
+
+
+class PublicComplaintForm(forms.Form):
+    """The public complaint form (web channel): what §17/A needs for a written answer, and nothing more."""
+
+    complainant_name = forms.CharField(label=_("Your name"), max_length=200)
+    complainant_email = forms.EmailField(label=_("Your e-mail address"))
+    complainant_address = forms.CharField(label=_("Your postal address"), required=False, max_length=300)
+    complainant_phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40)
+    county = forms.ChoiceField(
+        label=_("County of residence"),
+        choices=[("", "—"), *County.choices],
+        required=False,
+        help_text=_("So that we can name the conciliation body competent for you."),
+    )
+    module = forms.ModelChoiceField(
+        label=_("Product concerned"), queryset=Module.objects.filter(is_active=True), required=False
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    description = _text(_("Your complaint in detail"), required=True, rows=8)
+    evidence = _text(_("Documents you can show (e.g. invoice number)"), rows=2)
+    # Left empty by people; robots fill every field they find.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def to_input(self) -> services.ComplaintInput:
+        data = self.cleaned_data
+        return services.ComplaintInput(
+            channel=Channel.WEB,
+            subject=data["subject"],
+            description=data["description"],
+            complainant_name=data["complainant_name"],
+            complainant_email=data["complainant_email"],
+            complainant_address=data["complainant_address"],
+            complainant_phone=data["complainant_phone"],
+            county=data["county"],
+            module=data["module"],
+            evidence=data["evidence"],
+            place_received=str(_("web form")),
+        )

@@ -193,3 +193,13 @@ def bounced(message: ComplaintMessage, reason: str) -> None:
             message_id=message.message_id,
             recipient=message.to,
         )
+
+
+def bounce_received(message_id: str, reason: str) -> bool:
+    """A bounce of one of our complaint e-mails: recorded on its complaint. False if it is not ours."""
+    message = ComplaintMessage.objects.select_related("complaint").filter(message_id=message_id).first()
+    if message is None:
+        return False
+    if message.status != MessageStatus.BOUNCED:
+        bounced(message, reason)
+    return True

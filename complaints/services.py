@@ -46,7 +46,14 @@ from complaints.models import (
 from tickets.choices import Channel
 from tickets.workflow import IllegalTransition, InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
 
-__all__ = ["ComplaintChangedMeanwhile", "IllegalTransition", "InvalidInput", "NotAllowed", "WorkflowError"]
+__all__ = [
+    "ComplaintChangedMeanwhile",
+    "IllegalTransition",
+    "InvalidInput",
+    "NotAllowed",
+    "WorkflowError",
+    "files_discarded_on_error",
+]
 
 
 class ComplaintChangedMeanwhile(WorkflowError):

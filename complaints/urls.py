@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.register_list, name="list"),
     path("new/", views.record, name="record"),
+    path("submit/", views.public_form, name="public_form"),
     path("from-ticket/<int:year>/<int:sequence>/", views.record, name="from_ticket"),
     path("statistics/", views.statistics, name="statistics"),
     path("inspection/csv/", views.export_csv, name="export_csv"),

@@ -6,7 +6,10 @@ import csv
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.htmx import render_page_or_partial
 from common.pdf import pdf_response
 from complaints import documents, selectors, services
-from complaints.forms import STEP_FORMS, ComplaintForm, FilterForm, StepForm, offered_steps
+from complaints.forms import STEP_FORMS, ComplaintForm, FilterForm, PublicComplaintForm, StepForm, offered_steps
 from complaints.models import Answer, Complaint, InvestigationEntry
 from complaints.reports import PeriodForm, csv_rows
 from tickets import selectors as ticket_selectors
@@ -77,6 +80,34 @@ def record(request: HttpRequest, year: int | None = None, sequence: int | None =
                 return redirect("complaints:list")
         return render(request, "complaints/record.html", {"form": form, "ticket": ticket}, status=400)
     return render(request, "complaints/record.html", {"form": ComplaintForm(ticket=ticket), "ticket": ticket})
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def public_form(request: HttpRequest) -> HttpResponse:
+    """Anyone can complain through the web; the complaint is recorded and acknowledged at once."""
+    from accounts.services import system_user
+
+    if request.method != "POST":
+        return render(request, "complaints/public_form.html", {"form": PublicComplaintForm()})
+    form = PublicComplaintForm(request.POST)
+    key = f"complaint-form:{_client_address(request)}"
+    if cache.get(key, 0) >= settings.PULT_PUBLIC_COMPLAINTS_PER_HOUR:
+        form.add_error(None, _("Too many complaints from this address in the last hour. Please try again later."))
+        return render(request, "complaints/public_form.html", {"form": form}, status=429)
+    if form.is_valid():
+        try:
+            complaint = services.complaint_record(actor=system_user(), data=form.to_input())
+        except services.WorkflowError as error:
+            form.add_error(None, str(error.message))
+        else:
+            cache.set(key, cache.get(key, 0) + 1, 3600)
+            return render(request, "complaints/public_thanks.html", {"complaint": complaint})
+    return render(request, "complaints/public_form.html", {"form": form}, status=400)
 
 
 def _detail_context(request: HttpRequest, complaint: Complaint, bound: StepForm | None = None) -> dict[str, Any]:

@@ -172,6 +172,8 @@ PULT_COMPLAINT_RETENTION_YEARS = env_int("PULT_COMPLAINT_RETENTION_YEARS", 3, mi
 # has made a general declaration of submission to the conciliation bodies' decisions.
 PULT_COMPANY_COUNTY = env_str("PULT_COMPANY_COUNTY", "budapest")
 PULT_CONCILIATION_SUBMISSION_DECLARED = env_bool("PULT_CONCILIATION_SUBMISSION_DECLARED", False)
+# The public complaint form accepts at most this many complaints per hour from one address.
+PULT_PUBLIC_COMPLAINTS_PER_HOUR = env_int("PULT_PUBLIC_COMPLAINTS_PER_HOUR", 5, minimum=1)
 
 # Background work: Huey with SQLite storage beside the database, or Redis when REDIS_URL is set, so
 # several workers on several machines share one queue.

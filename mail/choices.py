@@ -7,6 +7,12 @@ class InboundStatus(models.TextChoices):
     REPLY = "reply", _("Added to its ticket")
     FEEDBACK = "feedback", _("Feedback on a closed ticket, to review")
     SET_ASIDE = "set_aside", _("Set aside")
+    COMPLAINT = "complaint", _("Moved to the complaint register")
+
+
+class MailboxPurpose(models.TextChoices):
+    REQUESTS = "requests", _("Requests (tickets)")
+    COMPLAINTS = "complaints", _("Complaints")
 
 
 class OutboundKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import NotificationChannel
-from mail.choices import ImapSecurity, InboundStatus, OutboundKind, OutboundStatus, TemplateKey
+from mail.choices import ImapSecurity, InboundStatus, MailboxPurpose, OutboundKind, OutboundStatus, TemplateKey
 from tickets.choices import Channel
 
 
@@ -26,6 +26,13 @@ class Mailbox(models.Model):
     )
     default_module = models.ForeignKey(
         "customers.Module", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("default module")
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=MailboxPurpose,
+        default=MailboxPurpose.REQUESTS,
+        help_text=_("A complaints mailbox records every new message in the complaint register, not as a ticket."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     # A fax gateway's mail: where the sender's fax number is (the pattern's first group, or all of it).

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import system_user
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, phone_digits
-from mail.choices import InboundStatus, OutboundStatus
+from mail.choices import InboundStatus, MailboxPurpose, OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.outbound import acknowledgement_queue, fax_acknowledgement_queue
 from mail.parsing import ParsedAttachment, ParsedMessage, parse
@@ -94,7 +94,10 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
     if parsed.bounce:
         message.reason = desk_text(_("bounce (delivery-status report)"))
         bounced = _bounce_of_ours(parsed)
-        if bounced is not None:
+        if bounced is None and _complaint_bounce(parsed):
+            message.reason = desk_text(_("bounce of a complaint e-mail (recorded on the complaint)"))
+            _keep_in_complaints_only(message)
+        elif bounced is not None:
             message.ticket = bounced.ticket
             message.reason = desk_text(
                 _("bounce of our message to %(to)s: %(reason)s"),
@@ -107,6 +110,8 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
         return
     if not parsed.sender_address:
         message.reason = desk_text(_("no sender address"))
+        return
+    if _to_complaint_register(message, parsed, mailbox):
         return
     channel = mailbox.channel if mailbox else Channel.EMAIL
     actor = system_user()
@@ -139,6 +144,40 @@ def _route(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | No
             files=[SimpleUploadedFile(a.filename, a.content, content_type=a.content_type) for a in accepted],
             description=desk_text(_("E-mail: %(subject)s"), subject=parsed.subject[:200]),
         )
+
+
+def _complaint_bounce(parsed: ParsedMessage) -> bool:
+    from complaints.mailing import bounce_received
+
+    return bool(parsed.bounced_message_id) and bounce_received(
+        parsed.bounced_message_id, parsed.bounce_diagnostic or "—"
+    )
+
+
+def _to_complaint_register(message: InboundMessage, parsed: ParsedMessage, mailbox: Mailbox | None) -> bool:
+    """A new message to the complaints mailbox, or a reply on a complaint, goes to the complaint register.
+
+    The mail tables keep only a trace of it (for de-duplication): the message itself is stored with the
+    complaint, out of sight of the employees the complaint may concern.
+    """
+    from complaints.intake import complaint_from_email
+
+    complaint = complaint_from_email(
+        raw=bytes(message.raw),
+        parsed=parsed,
+        received_at=message.received_at,
+        new=mailbox is not None and mailbox.purpose == MailboxPurpose.COMPLAINTS,
+    )
+    if complaint is None:
+        return False
+    message.status = InboundStatus.COMPLAINT
+    message.reason = complaint.number
+    _keep_in_complaints_only(message)
+    return True
+
+
+def _keep_in_complaints_only(message: InboundMessage) -> None:
+    message.raw, message.text, message.html, message.subject = b"", "", "", ""
 
 
 def _bounce_of_ours(parsed: ParsedMessage) -> OutboundMessage | None:
