@@ -6,7 +6,8 @@ every endpoint reads through the same selectors, so it sees exactly what the pag
 
 from __future__ import annotations
 
-from django.urls import path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -21,4 +22,14 @@ api = NinjaAPI(
 )
 api.add_router("/complaints", complaints_router)
 
-urlpatterns = [path("", api.urls)]
+
+def _api_urls() -> list[URLPattern | URLResolver]:
+    """The API answers an anonymous caller itself (401 JSON), instead of the pages' redirect to the login."""
+    patterns, _app_name, _namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+    return list(patterns)
+
+
+urlpatterns = [path("", include((_api_urls(), "api-v1"), namespace="api-v1"))]

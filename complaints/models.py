@@ -202,9 +202,10 @@ class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The complaint timeline is append-only.")
 
-    def redact(self) -> int:
-        """The retention purge only: blank the notes and details (personal data), keep what happened when."""
-        return super().update(note="", data={})
+
+def redact_events(events: models.QuerySet[Any]) -> int:
+    """The retention purge only: blank the notes and details (personal data), keep what happened when."""
+    return models.QuerySet.update(events, note="", data={})
 
 
 class ComplaintEvent(models.Model):

@@ -21,6 +21,7 @@ from complaints.models import (
     InvestigationEntry,
     Proposal,
     PurgeLogEntry,
+    redact_events,
 )
 
 REMOVED = "—"
@@ -78,7 +79,7 @@ def purge_one(pk: int, now: dt.datetime) -> PurgeLogEntry | None:
         )
         Answer.objects.filter(complaint=complaint).update(text=REMOVED, reasons=REMOVED, email="", postal_address="")
         ComplaintMessage.objects.filter(complaint=complaint).update(to="removed@invalid", subject=REMOVED, body="")
-        ComplaintEvent.objects.filter(complaint=complaint).redact()
+        redact_events(ComplaintEvent.objects.filter(complaint=complaint))
         ComplaintEvent.objects.create(
             complaint=complaint,
             actor=None,

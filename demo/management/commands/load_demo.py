@@ -188,6 +188,7 @@ class Command(BaseCommand):
         workflow.start_work(ticket=t, actor=executor)
         workflow.log_work(ticket=t, actor=executor, minutes=90, note="Sorszámgenerátor vizsgálata.")
         workflow.ask_agent(ticket=t, actor=executor, question="Melyik telephelyen jelentkezett a hiba?")
+        t_slow = t
 
         t = new(
             odon,
@@ -230,3 +231,99 @@ class Command(BaseCommand):
 
         t = new(gyula, "Spam", "Nyerjen egy autót!", Channel.FAX, "berszamfejto", 400)
         workflow.reject_ticket(ticket=t, actor=agent, reason="Kéretlen reklám, nem valódi megkeresés.")
+
+        self._load_complaints(users, modules, eva, slow_ticket=t_slow, now=now)
+
+    def _load_complaints(
+        self, users: dict[str, User], modules: dict[str, Module], eva: Contact, *, slow_ticket: Any, now: Any
+    ) -> None:
+        """The complaint register: one at each point of the procedure, one concerning an executor."""
+        import datetime as dt
+
+        from complaints import services as complaints
+        from complaints.choices import AnswerMethod, Decision, EntryKind, OralOutcome, Outcome
+
+        agent, officer, boss = users["ugyintezo"], users["panaszfelelos"], users["igazgato"]
+        base: dict[str, Any] = {
+            "complainant_name": "Kiss Éva",
+            "complainant_address": "6720 Szeged, Kárász utca 5.",
+            "complainant_phone": "+36 30 555 0101",
+            "county": "csongrad_csanad",
+        }
+        # A phone complaint about slow work, raised from the ticket: it names the executor who handled it.
+        c = complaints.complaint_record(
+            actor=agent,
+            data=complaints.ComplaintInput(
+                channel=Channel.PHONE,
+                subject="Két hete nem javítják a leltárhibát",
+                description="A bejelentés óta senki nem keresett, a leltár nem zárható le.",
+                evidence="Hibaüzenet képernyőképe",
+                oral_outcome=OralOutcome.NOT_AT_ONCE,
+                record_place="Budapest, ügyfélszolgálat (telefon)",
+                received_at=now - dt.timedelta(days=27),
+                ticket=slow_ticket,
+                contact=slow_ticket.contact,
+                module=slow_ticket.module,
+                **base,
+            ),
+        )
+        complaints.set_concerned(complaint=c, actor=officer, employees=[users["fejleszto"]])
+        complaints.add_entry(
+            complaint=c, actor=officer, kind=EntryKind.FINDING, text="A feladat 9 napig várt kiosztásra."
+        )
+        # A written complaint waiting for the executives.
+        c = complaints.complaint_record(
+            actor=officer,
+            data=complaints.ComplaintInput(
+                channel=Channel.POST,
+                subject="Hibás számla a novemberi díjról",
+                description="A novemberi díjat kétszer számlázták ki.",
+                received_at=now - dt.timedelta(days=10),
+                module=modules["szamlazo"],
+                **base,
+            ),
+        )
+        complaints.add_entry(
+            complaint=c, actor=officer, kind=EntryKind.FINDING, text="Egy számla készült, egy díjbekérő."
+        )
+        complaints.propose(
+            complaint=c,
+            actor=officer,
+            outcome=Outcome.REJECTED,
+            resolution="A panaszt elutasítjuk: a második bizonylat díjbekérő, nem számla.",
+            reasons="A könyvelés szerint egyetlen számla készült.",
+        )
+        # An answered one, rejected, with the conciliation body of Csongrád-Csanád named.
+        c = complaints.complaint_record(
+            actor=agent,
+            data=complaints.ComplaintInput(
+                channel=Channel.IN_PERSON,
+                subject="Udvariatlan ügyintézés",
+                description="Az ügyfélszolgálaton nem adtak tájékoztatást a frissítésről.",
+                place_received="1117 Budapest, Fehérvári út 1., ügyfélszolgálat",
+                oral_outcome=OralOutcome.DISAGREES,
+                immediate_statement="A frissítés menetét elmondtuk; a panaszos nem fogadta el.",
+                record_place="1117 Budapest, Fehérvári út 1., ügyfélszolgálat",
+                complainant_signed=True,
+                received_at=now - dt.timedelta(days=20),
+                **base,
+            ),
+        )
+        complaints.add_entry(complaint=c, actor=officer, kind=EntryKind.CONSULTATION, text="Beszéltem a kollégával.")
+        complaints.propose(
+            complaint=c,
+            actor=officer,
+            outcome=Outcome.REJECTED,
+            resolution="Elutasítjuk.",
+            reasons="A tájékoztatás megtörtént.",
+        )
+        complaints.decide(complaint=c, actor=boss, decision=Decision.APPROVED, reason="Egyetértek.")
+        answer = complaints.prepare_answer(
+            complaint=c,
+            actor=officer,
+            text="Panaszát kivizsgáltuk, és elutasítjuk.",
+            reasons="Munkatársunk a frissítés menetéről tájékoztatta; ezt a jegyzőkönyv is rögzíti.",
+            method=AnswerMethod.LETTER,
+            postal_address="Kiss Éva\n6720 Szeged, Kárász utca 5.",
+        )
+        complaints.answer_posted(answer=answer, actor=officer)
