@@ -38,6 +38,11 @@ def _when(value: dt.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
 
 
+def _cell(value: str) -> str:
+    """A complainant's text never starts a formula when the file is opened in a spreadsheet."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list[str]]:
     """The register as the authority reads it: one row per complaint, dates as Hungarians write them."""
     yield [
@@ -69,11 +74,11 @@ def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list
             complaint.number,
             _when(complaint.received_at),
             str(complaint.get_channel_display()),
-            complaint.place_received,
-            complaint.complainant_name,
-            complaint.complainant_address or complaint.complainant_email,
+            _cell(complaint.place_received),
+            _cell(complaint.complainant_name),
+            _cell(complaint.complainant_address or complaint.complainant_email),
             complaint.module.name if complaint.module else "",
-            complaint.subject,
+            _cell(complaint.subject),
             str(complaint.get_state_display()),
             _when(record.taken_at) if record else "",
             str(complaint.get_outcome_display()) if complaint.outcome else "",

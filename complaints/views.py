@@ -154,9 +154,11 @@ def step(request: HttpRequest, year: int, sequence: int, step: str) -> HttpRespo
         try:
             form.submit(request.user)
         except services.WorkflowError as error:
-            form.add_error(None, str(error.message))
             complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+            if isinstance(error, services.ComplaintChangedMeanwhile):
+                form = _reviewed(form_class, request, complaint)  # sendable again once reviewed
             form.complaint = complaint
+            form.add_error(None, str(error.message))
             context = _detail_context(request, complaint, form)
             return render(request, "complaints/detail.html", context, status=_status_of(error))
         messages.success(request, _("Done: %(step)s.") % {"step": form.label})
@@ -164,6 +166,22 @@ def step(request: HttpRequest, year: int, sequence: int, step: str) -> HttpRespo
             return redirect("complaints:list")
         return redirect(_url(complaint))
     return render(request, "complaints/detail.html", _detail_context(request, complaint, form), status=400)
+
+
+def _reviewed(form_class: type[StepForm], request: HttpRequest, complaint: Complaint) -> StepForm:
+    """The typed form again, now carrying the complaint's current version."""
+    data = request.POST.copy()
+    data[f"{form_class.step}-version"] = str(complaint.version)
+    form = form_class(data, request.FILES, complaint=complaint)
+    form.is_valid()
+    return form
+
+
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        raise services.InvalidInput(_("The form is damaged; reload the page.")) from None
 
 
 @require_GET
@@ -191,9 +209,7 @@ def answer_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpR
 def answer_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
     answer = _answer_of(request, year, sequence, pk)
     try:
-        services.answer_posted(
-            answer=answer, actor=request.user, expected_version=int(request.POST.get("version") or 0)
-        )
+        services.answer_posted(answer=answer, actor=request.user, expected_version=_posted_version(request))
     except services.WorkflowError as error:
         context = {**_detail_context(request, answer.complaint), "refusal": str(error.message)}
         return render(request, "complaints/detail.html", context, status=_status_of(error))

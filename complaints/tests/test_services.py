@@ -287,3 +287,14 @@ def test_an_investigation_document_keeps_its_file(users: Any, tmp_path: Any, set
     assert entry.original_name == "kivonat.pdf" and entry.file.read() == b"%PDF-1.4 kivonat"
     with pytest.raises(services.InvalidInput):
         services.add_entry(complaint=complaint, actor=officer, kind=EntryKind.DOCUMENT, text="Nincs fájl")
+
+
+def test_a_posted_answer_to_a_phone_complaint_encloses_its_record(users: Any) -> None:
+    from complaints.documents import answer_pdf
+
+    complaint = walk_to(phone_complaint(users, complainant_email=""), ComplaintState.ANSWERED, users)
+    text = pdf_text(answer_pdf(complaint.answers.get()))
+    assert "Jegyzőkönyv panaszról" in text and "Hibaüzenet" not in text
+    assert "Bankszámlakivonat (2026. november)" in text  # the record's list of evidence, on its own page
+    complaint.record.refresh_from_db()
+    assert complaint.record.sent_at is not None
