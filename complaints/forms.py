@@ -344,7 +344,7 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 
 def offered_steps(user: Any, complaint: Complaint) -> list[str]:
     """The steps `user` can take on the complaint now (the pages offer only these)."""
-    if services.is_concerned(complaint, user) and complaint.decided_at is None:
+    if services.is_concerned(complaint, user):
         return []
     state = complaint.state
     officer = user.has_perm("complaints.investigate_complaint")

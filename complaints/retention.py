@@ -78,7 +78,9 @@ def purge_one(pk: int, now: dt.datetime) -> PurgeLogEntry | None:
             resolution=REMOVED, reasons=REMOVED, decision_reason=REMOVED, final_resolution=""
         )
         Answer.objects.filter(complaint=complaint).update(text=REMOVED, reasons=REMOVED, email="", postal_address="")
-        ComplaintMessage.objects.filter(complaint=complaint).update(to="removed@invalid", subject=REMOVED, body="")
+        ComplaintMessage.objects.filter(complaint=complaint).update(
+            to="removed@invalid", subject=REMOVED, body="", last_error=""
+        )
         redact_events(ComplaintEvent.objects.filter(complaint=complaint))
         ComplaintEvent.objects.create(
             complaint=complaint,

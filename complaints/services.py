@@ -110,8 +110,9 @@ def _require(actor: Any, permission: str, message: Any) -> None:
 
 
 def _not_concerned(complaint: Complaint, actor: Any) -> None:
-    """An employee the complaint concerns takes no part in it until the decision, whatever their role."""
-    if complaint.decided_at is None and is_concerned(complaint, actor):
+    """An employee the complaint concerns takes no part in handling it, whatever their role; after the
+    decision they may at most read it, if the officer allows."""
+    if is_concerned(complaint, actor):
         raise NotAllowed(_("The complaint concerns you, so you cannot take part in handling it."))
 
 
@@ -622,6 +623,7 @@ def answer_posted(*, answer: Answer, actor: Any, expected_version: int | None = 
         if expected_version is not None and complaint.version != expected_version:
             raise ComplaintChangedMeanwhile()
         _not_concerned(complaint, actor)
+        _only_its_officer(complaint, actor)
         if latest_answer(complaint) != answer:
             raise IllegalTransition(_("A newer answer replaced this one."))
         answer.posted_at = now

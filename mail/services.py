@@ -171,13 +171,13 @@ def _to_complaint_register(message: InboundMessage, parsed: ParsedMessage, mailb
     if complaint is None:
         return False
     message.status = InboundStatus.COMPLAINT
-    message.reason = complaint.number
     _keep_in_complaints_only(message)
     return True
 
 
 def _keep_in_complaints_only(message: InboundMessage) -> None:
     message.raw, message.text, message.html, message.subject = b"", "", "", ""
+    message.sender_name = message.sender_address = message.problems = ""
 
 
 def _bounce_of_ours(parsed: ParsedMessage) -> OutboundMessage | None:
