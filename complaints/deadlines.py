@@ -76,7 +76,7 @@ def _check_one(pk: int, now: dt.datetime) -> None:
     from complaints.models import Complaint
 
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().select_related("officer").get(pk=pk)
+        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("officer").get(pk=pk)
         if complaint.state not in PENDING_STATES or complaint.next_check_at is None or complaint.next_check_at > now:
             return
         if complaint.due_at is not None and complaint.due_at <= now and complaint.breached_at is None:
