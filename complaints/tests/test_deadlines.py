@@ -82,8 +82,8 @@ def alert_events(complaint: Complaint) -> list[Any]:
             id="across-end-of-march-dst",
         ),
         pytest.param(local(2026, 1, 31, 12, 0), local(2026, 3, 2, 23, 59, 59), None, id="31-january-to-2-march"),
-        # 23:30 on 31 December in Budapest is 22:30 UTC: the day of receipt is the Budapest day.
-        pytest.param(local(2025, 12, 31, 23, 30), local(2026, 1, 30, 23, 59, 59), None, id="late-evening"),
+        # 00:30 on 1 February in Budapest is still 31 January in UTC: the day of receipt is the Budapest day.
+        pytest.param(local(2026, 2, 1, 0, 30), local(2026, 3, 3, 23, 59, 59), None, id="just-after-midnight"),
     ],
 )
 def test_the_answer_is_due_at_the_end_of_the_30th_calendar_day_in_budapest(
