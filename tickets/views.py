@@ -120,8 +120,14 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
         try:
             form.submit(request.user)
         except workflow.WorkflowError as error:
-            form.add_error(None, str(error.message))
             ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+            if isinstance(error, workflow.TicketChangedMeanwhile):
+                # What was typed comes back carrying the current version: sendable again once reviewed.
+                data = request.POST.copy()
+                data[f"{step}-version"] = str(ticket.version)
+                form = form_class(data, request.FILES, ticket=ticket)
+                form.is_valid()
+            form.add_error(None, str(error.message))
             form.ticket = ticket
             return render(
                 request, "tickets/detail.html", _detail_context(request, ticket, form), status=_status_of(error)

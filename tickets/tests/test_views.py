@@ -164,6 +164,12 @@ def test_second_person_acting_on_a_changed_ticket_is_told_and_loses_nothing(user
     assert "Úgy tűnik, duplikátum: 2026/000001" in body
     assert "Egyeztetés a felhasználóval" in body  # the other person's change is shown
     assert Ticket.objects.get(pk=ticket.pk).state == State.NEW
+    # Having reviewed it, the second person sends the kept form again, and this time it goes through.
+    kept = response.context["step_forms"][0]
+    assert kept["version"].value() == str(Ticket.objects.get(pk=ticket.pk).version)
+    again = second.post(step_url(ticket, "reject"), kept.data)
+    assert again.status_code == 302
+    assert Ticket.objects.get(pk=ticket.pk).state == State.REJECTED
 
 
 def test_list_filters_by_state_channel_module_and_received_period(users, contact):
