@@ -41,6 +41,13 @@ def _status_of(error: workflow.WorkflowError) -> int:
     return 403 if isinstance(error, workflow.NotAllowed) else 400
 
 
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        raise workflow.InvalidInput(_("The form is damaged; reload the page.")) from None
+
+
 def _ticket_url(ticket: Ticket) -> str:
     return reverse("tickets:detail", kwargs={"year": ticket.year, "sequence": ticket.sequence})
 
@@ -151,7 +158,7 @@ def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> 
             reopen=reopen,
             channel=feedback.channel,
             received_at=feedback.received_at,
-            expected_version=int(request.POST.get("version") or 0),
+            expected_version=_posted_version(request),
             pending=feedback,
         )
     except workflow.WorkflowError as error:
@@ -175,9 +182,7 @@ def letter_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> Ht
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
     try:
-        workflow.letter_posted(
-            letter=letter, actor=request.user, expected_version=int(request.POST.get("version") or 0)
-        )
+        workflow.letter_posted(letter=letter, actor=request.user, expected_version=_posted_version(request))
     except workflow.WorkflowError as error:
         context = {**_detail_context(request, ticket), "refusal": str(error.message)}
         return render(request, "tickets/detail.html", context, status=_status_of(error))

@@ -401,6 +401,10 @@ def test_a_letter_prints_for_a_window_envelope_and_posting_it_notifies_the_user(
     assert Ticket.objects.get(pk=ticket.pk).state == State.SOLVED  # printing is not notifying
 
     ticket.refresh_from_db()
+    tampered = client.post(
+        reverse("tickets:letter_posted", args=[ticket.year, ticket.sequence, letter.pk]), {"version": "3abc"}
+    )
+    assert tampered.status_code == 400 and "Az űrlap sérült" in tampered.content.decode()
     posted = client.post(
         reverse("tickets:letter_posted", args=[ticket.year, ticket.sequence, letter.pk]), {"version": ticket.version}
     )
