@@ -629,12 +629,3 @@ def answer_posted(*, answer: Answer, actor: Any, expected_version: int | None = 
         answer.posted_at = now
         answer.save(update_fields=["posted_at"])
         return answer_delivered(answer=answer, actor=actor, at=now, action=Action.ANSWER_POSTED)
-
-
-def record_handed_over(*, complaint: Complaint, actor: Any) -> None:
-    """The printed record was handed to the complainant in person."""
-    with transaction.atomic():
-        record = ComplaintRecord.objects.select_for_update().get(complaint=complaint)
-        if record.handed_over_at is None:
-            record.handed_over_at = timezone.now()
-            record.save(update_fields=["handed_over_at"])
