@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -41,7 +42,7 @@ class ComplaintDetailOut(ComplaintOut):
 def _require_register(request: HttpRequest) -> None:
     user = request.user
     if not (user.has_perm("complaints.view_complaints") or user.has_perm("complaints.register_complaint")):
-        raise HttpError(403, "Your role does not allow seeing complaints.")
+        raise HttpError(403, str(_("Your role does not allow seeing complaints.")))
 
 
 @router.get("/", response=list[ComplaintOut])

@@ -6,32 +6,26 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PeriodForm as BasePeriodForm
 from complaints.choices import PENDING_STATES
 from complaints.models import Complaint
 
 MAX_INSPECTION_DAYS = 5 * 366  # the retention period and then some
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Received until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+class PeriodForm(BasePeriodForm):
+    """Inspection periods may span the whole retention period."""
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError(_("The start of the period is after its end."))
-            if (end - start).days + 1 > MAX_INSPECTION_DAYS:
-                raise forms.ValidationError(
-                    _("The period can be at most %(days)d days long."), params={"days": MAX_INSPECTION_DAYS}
-                )
-        return cleaned
+    max_days = MAX_INSPECTION_DAYS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].label = _("Received from")
+        self.fields["end"].label = _("Received until")
 
 
 def _when(value: dt.datetime | None) -> str:

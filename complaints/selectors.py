@@ -32,12 +32,10 @@ def visible_to(user: Any) -> QuerySet[Complaint]:
     complaints = Complaint.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return complaints.none()
-    if user.has_perm("complaints.view_complaints"):
-        pass
-    elif user.has_perm("complaints.register_complaint"):
+    if not user.has_perm("complaints.view_complaints"):
+        if not user.has_perm("complaints.register_complaint"):
+            return complaints.none()
         complaints = complaints.filter(registered_by=user)
-    else:
-        return complaints.none()
     return complaints.exclude(hidden_from(user))
 
 

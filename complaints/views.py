@@ -26,6 +26,7 @@ from complaints.forms import STEP_FORMS, ComplaintForm, FilterForm, PublicCompla
 from complaints.models import Answer, Complaint, InvestigationEntry
 from complaints.reports import PeriodForm, csv_rows
 from tickets import selectors as ticket_selectors
+from tickets.views import posted_version
 
 PAGE_SIZE = 25
 
@@ -177,13 +178,6 @@ def _reviewed(form_class: type[StepForm], request: HttpRequest, complaint: Compl
     return form
 
 
-def _posted_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version") or 0)
-    except ValueError:
-        raise services.InvalidInput(_("The form is damaged; reload the page.")) from None
-
-
 @require_GET
 def record_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     complaint = selectors.get_for(request.user, year=year, sequence=sequence)
@@ -209,7 +203,7 @@ def answer_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpR
 def answer_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
     answer = _answer_of(request, year, sequence, pk)
     try:
-        services.answer_posted(answer=answer, actor=request.user, expected_version=_posted_version(request))
+        services.answer_posted(answer=answer, actor=request.user, expected_version=posted_version(request))
     except services.WorkflowError as error:
         context = {**_detail_context(request, answer.complaint), "refusal": str(error.message)}
         return render(request, "complaints/detail.html", context, status=_status_of(error))

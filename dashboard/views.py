@@ -6,17 +6,16 @@ import csv
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
+from common.forms import PeriodForm
 from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
 from dashboard.selectors import QUEUE_LENGTH, overview
@@ -59,25 +58,8 @@ def live_overview(request: HttpRequest) -> HttpResponse:
 # --- the manager's period report -------------------------------------------------------------------
 
 
-class ReportPeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("Start of the period"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=_("End of the period"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError(_("The start of the period is after its end."))
-            if (end - start).days + 1 > MAX_PERIOD_DAYS:
-                raise forms.ValidationError(
-                    _("The period can be at most %(days)d days long."), params={"days": MAX_PERIOD_DAYS}
-                )
-        return cleaned
+class ReportPeriodForm(PeriodForm):
+    max_days = MAX_PERIOD_DAYS
 
 
 def _report_form(request: HttpRequest) -> ReportPeriodForm:

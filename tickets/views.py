@@ -41,7 +41,8 @@ def _status_of(error: workflow.WorkflowError) -> int:
     return 403 if isinstance(error, workflow.NotAllowed) else 400
 
 
-def _posted_version(request: HttpRequest) -> int:
+def posted_version(request: HttpRequest) -> int:
+    """The version a plain (non-step) form was shown with; a damaged value is the user's error, not ours."""
     try:
         return int(request.POST.get("version") or 0)
     except ValueError:
@@ -158,7 +159,7 @@ def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> 
             reopen=reopen,
             channel=feedback.channel,
             received_at=feedback.received_at,
-            expected_version=_posted_version(request),
+            expected_version=posted_version(request),
             pending=feedback,
         )
     except workflow.WorkflowError as error:
@@ -182,7 +183,7 @@ def letter_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> Ht
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
     try:
-        workflow.letter_posted(letter=letter, actor=request.user, expected_version=_posted_version(request))
+        workflow.letter_posted(letter=letter, actor=request.user, expected_version=posted_version(request))
     except workflow.WorkflowError as error:
         context = {**_detail_context(request, ticket), "refusal": str(error.message)}
         return render(request, "tickets/detail.html", context, status=_status_of(error))
