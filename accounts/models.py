@@ -9,6 +9,16 @@ class User(AbstractUser):
     """A staff member of the company. Roles are groups (accounts.roles)."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # A customer's contact who logs in to the customer portal. Such an account holds no staff role and
+    # no permission: the portal acts for it through portal.services, and every staff page refuses it.
+    contact = models.OneToOneField(
+        "customers.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_user",
+        verbose_name=_("portal contact"),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -17,6 +27,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_portal_user(self) -> bool:
+        return self.contact_id is not None
 
     @property
     def display_name(self) -> str:

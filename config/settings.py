@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "worktime",
     "complaints",
     "api",
+    "library",
+    "portal",
+    "webhooks",
     "demo",
 ]
 
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PortalAccountsStayInPortalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +179,16 @@ PULT_CONCILIATION_SUBMISSION_DECLARED = env_bool("PULT_CONCILIATION_SUBMISSION_D
 # The public complaint form accepts at most this many complaints per hour from one address.
 PULT_PUBLIC_COMPLAINTS_PER_HOUR = env_int("PULT_PUBLIC_COMPLAINTS_PER_HOUR", 5, minimum=1)
 
+# The customer portal: how long an invitation (set-your-password) link stays valid.
+PULT_PORTAL_INVITATION_DAYS = env_int("PULT_PORTAL_INVITATION_DAYS", 7, minimum=1)
+# The information library: the largest document file accepted.
+PULT_LIBRARY_MAX_FILE_BYTES = env_int("PULT_LIBRARY_MAX_FILE_BYTES", 50 * 1024 * 1024, minimum=1)
+# The JSON API: requests per minute allowed to one token (or one session), then 429 with Retry-After.
+PULT_API_REQUESTS_PER_MINUTE = env_int("PULT_API_REQUESTS_PER_MINUTE", 120, minimum=1)
+# Webhooks: delivery attempts (with growing back-off) and the receiver's time limit per attempt.
+PULT_WEBHOOK_ATTEMPTS = env_int("PULT_WEBHOOK_ATTEMPTS", 8, minimum=1)
+PULT_WEBHOOK_TIMEOUT_SECONDS = env_int("PULT_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+
 # Background work: Huey with SQLite storage beside the database, or Redis when REDIS_URL is set, so
 # several workers on several machines share one queue.
 REDIS_URL = env_str("REDIS_URL", "")
@@ -185,6 +199,11 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
+# The cache holds rate-limit counters (API, public forms): shared through Redis when REDIS_URL is set,
+# per process otherwise.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
 else:

@@ -16,5 +16,9 @@ urlpatterns = [
     path("mail/", include("mail.urls")),
     path("complaints/", include("complaints.urls")),
     path("api/v1/", include("api.urls")),
+    path("profile/", include("api.page_urls")),
+    path("library/", include("library.urls")),
+    path("portal/", include("portal.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("", include("dashboard.urls")),
 ]

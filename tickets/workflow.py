@@ -47,6 +47,7 @@ from tickets.models import (
     WorkLogEntry,
     format_ticket_number,
 )
+from tickets.signals import ticket_event_recorded
 
 User = get_user_model()
 
@@ -382,17 +383,25 @@ def _apply(
             data = {**data, "clock": clock}
         locked.version += 1
         locked.save()
-        TicketEvent.objects.create(
-            ticket=locked,
-            actor=actor,
-            at=now,
-            action=step.action,
-            from_state=from_state,
-            to_state=locked.state,
-            note=note,
-            data=data,
+        _announce(
+            TicketEvent.objects.create(
+                ticket=locked,
+                actor=actor,
+                at=now,
+                action=step.action,
+                from_state=from_state,
+                to_state=locked.state,
+                note=note,
+                data=data,
+            )
         )
     return locked
+
+
+def _announce(event: TicketEvent) -> TicketEvent:
+    """Tell listeners (webhooks) about the event once the transaction that wrote it has committed."""
+    transaction.on_commit(lambda: ticket_event_recorded.send(sender=TicketEvent, event=event))
+    return event
 
 
 def _required(value: str, message: Any) -> str:
@@ -469,7 +478,7 @@ def register_ticket(
             registered_at=now,
             registered_by=actor,
         )
-        TicketEvent.objects.create(
+        registered = TicketEvent.objects.create(
             ticket=ticket,
             actor=actor,
             at=now,
@@ -483,6 +492,7 @@ def register_ticket(
         ticket.save(update_fields=["sla_stage", "due_at", "warn_at"])
         for upload in attachments:
             _store_attachment(ticket, actor, upload, description="", stored=stored)
+        _announce(registered)
     return ticket
 
 
@@ -1162,14 +1172,16 @@ def note_event(ticket: Ticket, action: Action, *, note: str = "", data: dict[str
         raise ValueError(action)
     from accounts.services import system_user
 
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        actor=system_user(),
-        action=action,
-        from_state=ticket.state,
-        to_state=ticket.state,
-        note=note,
-        data=data or {},
+    return _announce(
+        TicketEvent.objects.create(
+            ticket=ticket,
+            actor=system_user(),
+            action=action,
+            from_state=ticket.state,
+            to_state=ticket.state,
+            note=note,
+            data=data or {},
+        )
     )
 
 

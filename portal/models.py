@@ -1,0 +1,3 @@
+"""Models of portal."""
+
+from __future__ import annotations
