@@ -34,6 +34,9 @@ _AGENT_WORK = [
     "customers.add_contact",
     "customers.view_customer",
     "customers.view_module",
+    "library.view_document",
+    "library.manage_documents",
+    "library.link_document",
 ]
 _REFERENCE_DATA = [
     *(
@@ -50,6 +53,7 @@ _REFERENCE_DATA = [
     "complaints.change_redressbody",
     "worktime.view_openinghours",
     "worktime.change_openinghours",
+    *(f"library.{verb}_category" for verb in ("view", "add", "change")),
     *(
         f"worktime.{verb}_{model}"
         for model in ("calendarexception", "servicelevel")
@@ -68,8 +72,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tickets.view_reports",
         "complaints.view_complaint_statistics",
     ],
-    Role.DISPATCHER: ["tickets.view_all_tickets", "tickets.dispatch_ticket", "customers.view_module"],
-    Role.EXECUTOR: ["tickets.work_on_ticket", "customers.view_module"],
+    Role.DISPATCHER: [
+        "tickets.view_all_tickets",
+        "tickets.dispatch_ticket",
+        "customers.view_module",
+        "library.view_document",
+    ],
+    Role.EXECUTOR: [
+        "tickets.work_on_ticket",
+        "customers.view_module",
+        "library.view_document",
+        "library.link_document",
+    ],
     Role.COMPLAINT_OFFICER: [
         "tickets.view_all_tickets",
         "customers.view_module",
@@ -81,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_redressbody",
         "complaints.change_redressbody",
         "complaints.view_purgelogentry",
+        "library.view_document",
     ],
     Role.EXECUTIVE: [
         "tickets.view_reports",
@@ -88,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.decide_complaint",
         "complaints.view_complaint_statistics",
         "complaints.export_complaints",
+        "library.view_document",
     ],
     Role.ADMINISTRATOR: [
         *_REFERENCE_DATA,

@@ -31,6 +31,13 @@ def linked_complaints(user: Any, ticket: Ticket) -> list[Any]:
     return list(linked_to_ticket(user, ticket).only("year", "sequence", "number", "state"))
 
 
+def linked_library_documents(user: Any, ticket: Ticket) -> list[Any]:
+    """Library documents linked to the ticket that the user may read."""
+    from library.selectors import linked_to_ticket
+
+    return list(linked_to_ticket(user, ticket))
+
+
 def can_list_tickets(user: Any) -> bool:
     return bool(user.has_perm("tickets.view_all_tickets") or user.has_perm("tickets.work_on_ticket"))
 
@@ -101,6 +108,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "can_register_feedback": any(name in FEEDBACK_STEPS for name in steps),
         "open_step": bound.step if bound is not None else request.GET.get("step", ""),
         "complaints": linked_complaints(request.user, ticket),
+        "linked_documents": linked_library_documents(request.user, ticket),
     }
 
 

@@ -233,6 +233,7 @@ class Command(BaseCommand):
         workflow.reject_ticket(ticket=t, actor=agent, reason="Kéretlen reklám, nem valódi megkeresés.")
 
         self._load_complaints(users, modules, eva, slow_ticket=t_slow, now=now)
+        self._load_library(users["vezeto"], modules, ticket=t_slow)
 
     def _load_complaints(
         self, users: dict[str, User], modules: dict[str, Module], eva: Contact, *, slow_ticket: Any, now: Any
@@ -327,3 +328,78 @@ class Command(BaseCommand):
             postal_address="Kiss Éva\n6720 Szeged, Kárász utca 5.",
         )
         complaints.answer_posted(answer=answer, actor=officer)
+
+    def _load_library(self, manager: User, modules: dict[str, Module], *, ticket: Any) -> None:
+        """The information library: a public company presentation and complaint rules, module manuals for
+        customers (one with an older version kept), a staff-only procedure; one manual linked to a ticket."""
+        from library import services as library
+        from library.choices import Visibility
+        from library.models import Category
+
+        shelf = {category.slug: category for category in Category.objects.all()}
+        library.publish_document(
+            actor=manager,
+            title="Cégbemutatás",
+            summary="Kik vagyunk, mit fejlesztünk, hogyan érnek el minket.",
+            category=shelf["company-presentation"],
+            module=None,
+            visibility=Visibility.PUBLIC,
+            markdown=(
+                "# Pult Szoftverház Kft.\n\nVállalatirányítási és gépvezérlő szoftvereket fejlesztünk "
+                "1998 óta.\n\n## Ügyfélszolgálat\n\n- Telefon: +36 1 555 0100\n"
+                "- E-mail: ugyfelszolgalat@pult.localhost\n- Személyesen: 1117 Budapest, Fehérvári út 1."
+            ),
+        )
+        library.publish_document(
+            actor=manager,
+            title="Panaszkezelési szabályzat",
+            summary="Hogyan tehet panaszt, és mikorra válaszolunk (30 nap).",
+            category=shelf["complaint-handling"],
+            module=None,
+            visibility=Visibility.PUBLIC,
+            markdown=(
+                "# Panaszkezelési szabályzat\n\nPanaszát szóban (személyesen, telefonon) és írásban "
+                "(levélben, e-mailben, a honlapon) teheti meg. Írásbeli panaszára **30 napon belül** "
+                "írásban válaszolunk.\n\nElutasítás esetén a lakóhelye szerinti békéltető testülethez "
+                "vagy a fogyasztóvédelmi hatósághoz fordulhat."
+            ),
+        )
+        manual = library.publish_document(
+            actor=manager,
+            title="Tükörfúrógép-vezérlő felhasználói kézikönyv",
+            summary="Telepítés, frissítés és hibaelhárítás.",
+            category=shelf["module-documentation"],
+            module=modules["tukorfurogep"],
+            visibility=Visibility.CUSTOMERS,
+            markdown="# Tükörfúrógép-vezérlő\n\n## Telepítés\n\nA vezérlőt a telepítővel kell felrakni.",
+            note="Első kiadás",
+        )
+        library.add_version(
+            document=manual,
+            actor=manager,
+            markdown=(
+                "# Tükörfúrógép-vezérlő\n\n## Telepítés\n\nA vezérlőt a telepítővel kell felrakni.\n\n"
+                "## Frissítés után nem indul\n\n1. Állítsa le a gépet.\n2. Indítsa el a "
+                "`vezerlo --helyreallitas` parancsot.\n3. Ha ez sem segít, hívja ügyfélszolgálatunkat."
+            ),
+            note="Hibaelhárítási fejezet",
+        )
+        library.publish_document(
+            actor=manager,
+            title="Számlázó modul – gyakori kérdések",
+            summary="Nyomtatás, sorszámozás, díjbekérők.",
+            category=shelf["module-documentation"],
+            module=modules["szamlazo"],
+            visibility=Visibility.CUSTOMERS,
+            markdown="# Számlázó – GYIK\n\n**Üres oldalt nyomtat?** Frissítse a nyomtatóillesztőt.",
+        )
+        library.publish_document(
+            actor=manager,
+            title="Hibabejelentések minőségbiztosítási eljárása",
+            summary="Belső eljárásrend a tesztelésről és az átadásról.",
+            category=shelf["quality-assurance"],
+            module=None,
+            visibility=Visibility.STAFF,
+            markdown="# Eljárásrend\n\nMinden javítást a bejelentő ügyintéző tesztel, mielőtt megoldottnak ítéli.",
+        )
+        library.link_to_ticket(actor=manager, document=manual, ticket=ticket)

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    """Who may read a library document."""
+
+    STAFF = "staff", _("Staff only")
+    CUSTOMERS = "customers", _("Customers (portal accounts)")
+    PUBLIC = "public", _("Public")
+
+
+class FileType(models.TextChoices):
+    """The file types the library accepts, recognised by their content, never by their name."""
+
+    PDF = "application/pdf", "PDF"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"
+    ODT = "application/vnd.oasis.opendocument.text", "ODT"
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"
+    PNG = "image/png", "PNG"
+    JPEG = "image/jpeg", "JPEG"
+    TEXT = "text/plain", "TXT"
+
+
+# The extension a stored file gets, from its recognised type.
+EXTENSIONS = {
+    FileType.PDF: "pdf",
+    FileType.DOCX: "docx",
+    FileType.ODT: "odt",
+    FileType.XLSX: "xlsx",
+    FileType.PNG: "png",
+    FileType.JPEG: "jpg",
+    FileType.TEXT: "txt",
+}

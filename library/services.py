@@ -1,0 +1,264 @@
+"""The one door for library writes: publishing, new versions, changes, links to tickets; and file serving.
+
+Every function takes an explicit actor, checks the actor's permission, runs in a transaction and raises a
+WorkflowError (the ticket workflow's family) with a translated message before anything is kept. Files
+stored during a transaction that then fails are deleted again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from library.choices import FileType, Visibility
+from library.models import Category, Document, DocumentVersion, TicketDocument
+from library.text import MAX_TEXT_CHARS, clean_text, detect_type, extract_text, fold
+from tickets.workflow import InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
+
+__all__ = [
+    "InvalidInput",
+    "NotAllowed",
+    "WorkflowError",
+    "add_version",
+    "change_document",
+    "file_response",
+    "link_to_ticket",
+    "publish_document",
+    "unlink",
+]
+
+# Types a browser may show in its own window; anything else is always a download.
+INLINE_TYPES = {FileType.PDF, FileType.PNG, FileType.JPEG, FileType.TEXT}
+
+
+def _require(actor: Any, permission: str, message: Any) -> None:
+    if actor is None or not getattr(actor, "is_active", False) or not actor.has_perm(permission):
+        raise NotAllowed(message)
+
+
+def _required(value: str, message: Any) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message)
+    return value
+
+
+def _check_fields(title: str, category: Any, visibility: str) -> str:
+    title = _required(title, _("The title is required."))
+    if not isinstance(category, Category):
+        raise InvalidInput(_("Choose the document's category."))
+    if visibility not in Visibility.values:
+        raise InvalidInput(_("Choose who may read the document."))
+    return title
+
+
+def _search_text(document: Document, version: DocumentVersion | None) -> str:
+    parts = [document.title, document.summary]
+    if document.module is not None:
+        parts += [document.module.name, document.module.code]
+    if version is not None:
+        parts.append(version.extracted_text)
+    return fold("\n".join(parts))
+
+
+def _read_upload(upload: Any) -> tuple[bytes, str, str]:
+    """The upload's bytes, recognised type and name; refused when too large or of a type not taken."""
+    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255] or "file"
+    limit = settings.PULT_LIBRARY_MAX_FILE_BYTES
+    size = getattr(upload, "size", None) or 0
+    if size > limit:
+        raise InvalidInput(
+            _("The file “%(name)s” is larger than the limit of %(limit)s MB.")
+            % {"name": name, "limit": limit // (1024 * 1024)}
+        )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(
+            _("The file “%(name)s” is larger than the limit of %(limit)s MB.")
+            % {"name": name, "limit": limit // (1024 * 1024)}
+        )
+    if not data:
+        raise InvalidInput(_("The file “%(name)s” is empty.") % {"name": name})
+    content_type = detect_type(data)
+    if content_type is None:
+        raise InvalidInput(
+            _(
+                "The file “%(name)s” is not of a type the library takes. "
+                "Upload PDF, DOCX, ODT, XLSX, PNG, JPEG or plain text."
+            )
+            % {"name": name}
+        )
+    return data, content_type, name
+
+
+def _prepare_version(file: Any, markdown: str, note: str) -> dict[str, Any]:
+    """Check the content of a new version before anything is written: a file or Markdown, not both."""
+    markdown = (markdown or "").strip()
+    if file is not None and markdown:
+        raise InvalidInput(_("A version is either an uploaded file or a page written in Markdown, not both."))
+    if file is None and not markdown:
+        raise InvalidInput(_("Upload a file or write the page's text."))
+    if len(markdown) > MAX_TEXT_CHARS:
+        raise InvalidInput(_("The text is too long."))
+    fields: dict[str, Any] = {"note": (note or "").strip()[:500]}
+    if file is not None:
+        data, content_type, name = _read_upload(file)
+        fields |= {
+            "data": data,
+            "content_type": content_type,
+            "original_name": name,
+            "size": len(data),
+            "extracted_text": extract_text(data, content_type, name),
+        }
+    else:
+        markdown = clean_text(markdown)
+        fields |= {"markdown": markdown, "extracted_text": markdown}
+    return fields
+
+
+def _store_version(document: Document, actor: Any, fields: dict[str, Any], stored: list[str]) -> DocumentVersion:
+    last = document.versions.aggregate(last=Max("number"))["last"] or 0
+    data = fields.pop("data", None)
+    version = DocumentVersion(document=document, number=last + 1, created_by=actor, **fields)
+    if data is not None:
+        version.file.save(version.original_name, ContentFile(data), save=False)
+        stored.append(version.file.name or "")
+    version.save()
+    return version
+
+
+def publish_document(
+    *,
+    actor: Any,
+    title: str,
+    summary: str,
+    category: Category,
+    module: Any,
+    visibility: str,
+    file: Any = None,
+    markdown: str = "",
+    note: str = "",
+) -> Document:
+    """A new document with its first version."""
+    _require(actor, "library.manage_documents", _("Your role does not allow publishing library documents."))
+    title = _check_fields(title, category, visibility)
+    fields = _prepare_version(file, markdown, note)
+    with files_discarded_on_error() as stored, transaction.atomic():
+        now = timezone.now()
+        document = Document.objects.create(
+            title=title[:250],
+            summary=(summary or "").strip()[:1000],
+            category=category,
+            module=module,
+            visibility=visibility,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        version = _store_version(document, actor, fields, stored)
+        document.current = version
+        document.search_text = _search_text(document, version)
+        document.save(update_fields=["current", "search_text"])
+    return document
+
+
+def add_version(
+    *, document: Document, actor: Any, file: Any = None, markdown: str = "", note: str = ""
+) -> DocumentVersion:
+    """A new version becomes the current one; the older ones are kept and listed."""
+    _require(actor, "library.manage_documents", _("Your role does not allow publishing library documents."))
+    fields = _prepare_version(file, markdown, note)
+    with files_discarded_on_error() as stored, transaction.atomic():
+        locked = Document.objects.select_for_update().select_related("module").get(pk=document.pk)
+        version = _store_version(locked, actor, fields, stored)
+        locked.current = version
+        locked.updated_at = timezone.now()
+        locked.search_text = _search_text(locked, version)
+        locked.save(update_fields=["current", "updated_at", "search_text"])
+    document.refresh_from_db()
+    return version
+
+
+def change_document(
+    *,
+    document: Document,
+    actor: Any,
+    title: str,
+    summary: str,
+    category: Category,
+    module: Any,
+    visibility: str,
+    is_archived: bool = False,
+) -> Document:
+    """Change the title, summary, category, module or visibility, or archive (hide) the document."""
+    _require(actor, "library.manage_documents", _("Your role does not allow editing library documents."))
+    title = _check_fields(title, category, visibility)
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().select_related("current").get(pk=document.pk)
+        locked.title = title[:250]
+        locked.summary = (summary or "").strip()[:1000]
+        locked.category = category
+        locked.module = module
+        locked.visibility = visibility
+        locked.is_archived = bool(is_archived)
+        locked.updated_at = timezone.now()
+        locked.search_text = _search_text(locked, locked.current)
+        locked.save()
+    document.refresh_from_db()
+    return document
+
+
+def link_to_ticket(*, actor: Any, document: Document, ticket: Any) -> TicketDocument:
+    """Link a document to a ticket both of which the actor may see; linking twice changes nothing."""
+    from library.selectors import visible_to
+    from tickets.selectors import visible_to as tickets_visible_to
+
+    _require(actor, "library.link_document", _("Your role does not allow linking documents to tickets."))
+    if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
+        raise NotAllowed(_("You cannot link documents to this ticket."))
+    if not visible_to(actor).filter(pk=document.pk).exists():
+        raise InvalidInput(_("No such document in the library."))
+    with transaction.atomic():
+        link, _created = TicketDocument.objects.get_or_create(
+            ticket=ticket, document=document, defaults={"linked_by": actor}
+        )
+    return link
+
+
+def unlink(*, actor: Any, document: Document, ticket: Any) -> None:
+    """Remove a document's link to a ticket."""
+    from tickets.selectors import visible_to as tickets_visible_to
+
+    _require(actor, "library.link_document", _("Your role does not allow linking documents to tickets."))
+    if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
+        raise NotAllowed(_("You cannot link documents to this ticket."))
+    with transaction.atomic():
+        TicketDocument.objects.filter(ticket=ticket, document=document).delete()
+
+
+def file_response(version: DocumentVersion, *, as_attachment: bool = True) -> FileResponse:
+    """The version's file, as a download unless asked inline and of a type a browser shows safely."""
+    if not version.file:
+        raise Http404()
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404() from None
+    inline = not as_attachment and version.content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=version.original_name or f"document-{version.document_id}-v{version.number}",
+        content_type=version.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,156 @@
+"""Text for search: the accent-free folded form, the recognised file type, and text read out of files.
+
+Nothing here trusts a file's name: the type is recognised from the content. Text extraction never raises:
+a broken or hostile file gives less text (or none), never an error page.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import unicodedata
+import zipfile
+
+from library.choices import FileType
+
+# The most text kept from one file, and the most XML read from one part of a zip (zip bombs).
+MAX_TEXT_CHARS = 2_000_000
+MAX_XML_BYTES = 50 * 1024 * 1024
+MAX_PDF_PAGES = 2000
+
+_WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+# Control characters other than tab, newline, carriage return and form feed: a sign of a binary file.
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, without accents (ő → o, ű → u, ﬁ → fi), with whitespace collapsed: the search form."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _WHITESPACE.sub(" ", stripped.lower()).strip()
+
+
+def detect_type(data: bytes) -> str | None:
+    """The FileType value of `data` judged by its content, or None if the library does not take it."""
+    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return FileType.PDF.value
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType.PNG.value
+    if data.startswith(b"\xff\xd8\xff"):
+        return FileType.JPEG.value
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_type(data)
+    if data and _is_text(data):
+        return FileType.TEXT.value
+    return None
+
+
+def _zip_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return FileType.DOCX.value
+            if "xl/workbook.xml" in names:
+                return FileType.XLSX.value
+            if "mimetype" in names and "content.xml" in names:
+                with archive.open("mimetype") as part:
+                    if part.read(100).strip() == FileType.ODT.value.encode():
+                        return FileType.ODT.value
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return None
+    return None
+
+
+def _is_text(data: bytes) -> bool:
+    sample = data[:65536]
+    if sample.startswith(b"\xef\xbb\xbf"):
+        sample = sample[3:]
+    return not _BINARY.search(sample)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else the Hungarian Windows code page; never raises."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1250", errors="replace")
+
+
+def extract_text(upload_bytes: bytes, content_type: str, name: str = "") -> str:
+    """The readable text of a file of the given (recognised) type, for search. Never raises."""
+    try:
+        if content_type == FileType.PDF:
+            text = _pdf_text(upload_bytes)
+        elif content_type == FileType.DOCX:
+            text = _zip_xml_text(upload_bytes, ["word/document.xml"], paragraph=r"</w:p>|<w:br\s*/>|<w:cr\s*/>")
+        elif content_type == FileType.ODT:
+            text = _zip_xml_text(upload_bytes, ["content.xml"], paragraph=r"</text:p>|</text:h>|<text:line-break\s*/>")
+        elif content_type == FileType.XLSX:
+            text = _zip_xml_text(upload_bytes, ["xl/sharedStrings.xml"], paragraph=r"</si>")
+        elif content_type in (FileType.TEXT, "text/markdown"):
+            text = decode_text(upload_bytes)
+        else:
+            text = ""
+    except Exception:  # a last resort: a hostile file costs its text, never the upload
+        text = ""
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Without NUL characters (PostgreSQL refuses them) and within the size kept."""
+    return text.replace("\x00", "")[:MAX_TEXT_CHARS]
+
+
+def _pdf_text(data: bytes) -> str:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is expected here, not news
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                return ""
+        parts: list[str] = []
+        length = 0
+        for index, page in enumerate(reader.pages):
+            if index >= MAX_PDF_PAGES or length > MAX_TEXT_CHARS:
+                break
+            try:
+                page_text = page.extract_text() or ""
+            except Exception:  # one unreadable page costs only its own text
+                page_text = ""
+            parts.append(page_text)
+            length += len(page_text)
+        return "\n".join(parts)
+    except Exception:
+        return ""
+
+
+def _zip_xml_text(data: bytes, parts: list[str], *, paragraph: str) -> str:
+    """The text of XML parts of an office file: paragraph ends become new lines, tags go, entities decode.
+
+    Tags are removed rather than parsed, so no XML parser sees hostile markup (entity expansion), and a
+    word split across formatting runs stays one word.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            texts = []
+            for part in parts:
+                try:
+                    with archive.open(part) as stream:
+                        xml = stream.read(MAX_XML_BYTES).decode("utf-8", errors="replace")
+                except KeyError:
+                    continue
+                xml = re.sub(r"<w:tab\s*/>|<text:tab\s*/>|<text:s\s*/>", " ", xml)
+                xml = re.sub(paragraph, "\n", xml)
+                texts.append(html.unescape(_TAG.sub("", xml)))
+            return "\n".join(texts)
+    except Exception:
+        return ""
