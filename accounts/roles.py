@@ -109,6 +109,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_REFERENCE_DATA,
         *(f"accounts.{verb}_user" for verb in ("view", "add", "change")),
         *(f"auth.{verb}_group" for verb in ("view",)),
+        *(f"webhooks.{verb}_webhook" for verb in ("view", "add", "change", "delete")),
+        "webhooks.view_webhookdelivery",
     ],
 }
 
