@@ -1,4 +1,10 @@
-from django.contrib import admin
+import smtplib
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from customers.models import Contact, Customer, Module
 
@@ -11,8 +17,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "tax_number", "phone", "email", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "tax_number", "phone", "email", "portal_shares_requests", "is_active")
+    list_filter = ("kind", "portal_shares_requests", "is_active")
     search_fields = ("name", "tax_number", "email")
     inlines = [ContactInline]
 
@@ -24,6 +30,47 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "phone", "customer__name")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
+    actions = ["invite_to_portal"]
+    change_form_template = "admin/customers/contact/change_form.html"
+
+    def response_change(self, request: HttpRequest, obj: Contact) -> HttpResponse:
+        """ "Save and invite to the customer portal" on the contact's page: saved, then invited."""
+        if "_invite_portal" in request.POST:
+            self.invite_to_portal(request, Contact.objects.filter(pk=obj.pk))
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(description=_("Invite to the customer portal"))
+    def invite_to_portal(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        """Each chosen contact gets (or keeps) a portal account and an e-mail with a link to set a password."""
+        from portal.services import PortalError, invite_contact
+
+        invited = 0
+        for contact in queryset.select_related("customer"):
+            try:
+                invite_contact(contact=contact, actor=request.user)
+            except PortalError as refused:
+                self.message_user(request, str(refused.message), messages.ERROR)
+            except (OSError, smtplib.SMTPException) as failed:
+                self.message_user(
+                    request,
+                    _("The invitation to %(name)s could not be sent: %(error)s")
+                    % {"name": contact.name, "error": failed},
+                    messages.ERROR,
+                )
+            else:
+                invited += 1
+        if invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d contact was invited to the customer portal.",
+                    "%(n)d contacts were invited to the customer portal.",
+                    invited,
+                )
+                % {"n": invited},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Module)

@@ -27,6 +27,11 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    portal_shares_requests = models.BooleanField(
+        _("shared requests in the portal"),
+        default=False,
+        help_text=_("Contacts may see all of the organisation's requests in the portal."),
+    )
 
     class Meta:
         verbose_name = _("customer")

@@ -1,6 +1,6 @@
 """The service-desk manager's period report: what came in, what was solved in time, how long each step took.
 
-`period_report` runs four aggregate queries whatever the number of tickets. A period is whole days in the
+`period_report` runs five aggregate queries whatever the number of tickets. A period is whole days in the
 current time zone (Europe/Budapest): [start 00:00, the day after end 00:00).
 """
 
@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from tickets.choices import Action, Channel, Priority, Stage
-from tickets.models import StageClock, Ticket, TicketEvent
+from tickets.models import SatisfactionRating, StageClock, Ticket, TicketEvent
 
 MAX_PERIOD_DAYS = 366
 
@@ -52,6 +52,14 @@ class StageRow:
 
 
 @dataclass(frozen=True)
+class SatisfactionRow:
+    """How many ratings of the period gave this score (1–5)."""
+
+    score: int
+    count: int
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     start: dt.date
     end: dt.date
@@ -61,6 +69,17 @@ class PeriodReport:
     returns_to_executor: int
     reopen_events: int
     reopened_tickets: int
+    satisfaction: list[SatisfactionRow]
+
+    @property
+    def ratings_total(self) -> int:
+        return sum(row.count for row in self.satisfaction)
+
+    @property
+    def rating_average(self) -> float | None:
+        """The average score of the period's ratings, to two decimals; None without ratings."""
+        total = self.ratings_total
+        return round(sum(row.score * row.count for row in self.satisfaction) / total, 2) if total else None
 
     @property
     def received_total(self) -> int:
@@ -90,7 +109,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def period_report(start: dt.date, end: dt.date) -> PeriodReport:
-    """The figures of the period from `start` to `end` (both included): four queries."""
+    """The figures of the period from `start` to `end` (both included): five queries."""
     since, until = period_bounds(start, end)
 
     received = dict(
@@ -127,6 +146,14 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
         )
     )
 
+    scores = dict(
+        SatisfactionRating.objects.filter(rated_at__gte=since, rated_at__lt=until)
+        .order_by()
+        .values("score")
+        .annotate(n=Count("id"))
+        .values_list("score", "n")
+    )
+
     return PeriodReport(
         start=start,
         end=end,
@@ -136,6 +163,7 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
         returns_to_executor=events["returns"],
         reopen_events=events["reopens"],
         reopened_tickets=events["reopened_tickets"],
+        satisfaction=[SatisfactionRow(score, scores.get(score, 0)) for score in range(1, 6)],
     )
 
 
@@ -167,6 +195,10 @@ def csv_rows(report: PeriodReport) -> list[list[str]]:
     rows.append(["returns_to_executor", "total", str(report.returns_to_executor)])
     rows.append(["reopen_events", "total", str(report.reopen_events)])
     rows.append(["reopened_tickets", "total", str(report.reopened_tickets)])
+    rows += [["satisfaction_ratings", str(row.score), str(row.count)] for row in report.satisfaction]
+    rows.append(["satisfaction_ratings", "total", str(report.ratings_total)])
+    average = report.rating_average
+    rows.append(["satisfaction_average", "total", "" if average is None else f"{average:.2f}".replace(".", ",")])
     return rows
 
 

@@ -80,6 +80,7 @@ class Action(models.TextChoices):
     USER_ANSWERED = "user_answered", _("The user answered: clock resumed")
     SLA_WARNING = "sla_warning", _("Deadline near: warning sent")
     SLA_BREACH = "sla_breach", _("Deadline missed: escalated")
+    RATED = "rated", _("Satisfaction rated")
 
 
 class RouteDecision(models.TextChoices):

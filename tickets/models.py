@@ -391,3 +391,30 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.prepared_at:%Y-%m-%d}"
+
+
+class SatisfactionRating(models.Model):
+    """The user's satisfaction with a closed ticket (1–5, with a comment): one per closing of the ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("ticket"))
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="+", verbose_name=_("contact")
+    )
+    # The ticket's reopen count when it was rated: a ticket reopened and closed again may be rated again.
+    reopen_count = models.PositiveIntegerField(_("closing"), default=0)
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
+            models.UniqueConstraint(fields=["ticket", "reopen_count"], name="rating_once_per_closing"),
+        ]
+        indexes = [models.Index(fields=["rated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.score}"

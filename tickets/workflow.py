@@ -40,6 +40,7 @@ from tickets.models import (
     Feedback,
     Letter,
     Notification,
+    SatisfactionRating,
     TestLogEntry,
     Ticket,
     TicketEvent,
@@ -308,6 +309,14 @@ TRANSITIONS: dict[str, Step] = {
         _S.ASSIGNED,
         "tickets.dispatch_ticket",
         label=_("Reassign to another executor"),
+    ),
+    # The user's satisfaction rating of a closed ticket (the customer portal): recorded, the state stays.
+    "rate": Step(
+        Action.RATED,
+        frozenset({_S.CLOSED}),
+        None,
+        "tickets.register_feedback",
+        label=_("Record a satisfaction rating"),
     ),
 }
 
@@ -1040,6 +1049,34 @@ def receive_feedback(
         change=change,
     )
     return holder["feedback"]
+
+
+def rate_ticket(
+    *, ticket: Ticket | int, actor: Any, contact: Contact, score: int, comment: str = ""
+) -> SatisfactionRating:
+    """The user's satisfaction with a closed ticket, 1–5 with a comment: once per closing."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise InvalidInput(_("The rating must be a whole number from 1 to 5."))
+    comment = (comment or "").strip()
+    holder: dict[str, SatisfactionRating] = {}
+
+    def change(locked: Ticket) -> dict[str, Any]:
+        if contact.customer_id != locked.customer_id:
+            raise InvalidInput(_("The contact must belong to the ticket's customer."))
+        if SatisfactionRating.objects.filter(ticket=locked, reopen_count=locked.reopen_count).exists():
+            raise InvalidInput(_("This ticket has already been rated."))
+        holder["rating"] = SatisfactionRating.objects.create(
+            ticket=locked,
+            contact=contact,
+            reopen_count=locked.reopen_count,
+            score=score,
+            comment=comment,
+            rated_at=timezone.now(),
+        )
+        return {"rating": holder["rating"].pk, "score": score}
+
+    _apply(ticket=ticket, actor=actor, step_name="rate", expected_version=None, note=comment, change=change)
+    return holder["rating"]
 
 
 def record_email(

@@ -251,6 +251,7 @@ def take(step: str, ticket: Ticket, users: dict[str, Any], actor: Any = None) ->
         "reassign": lambda: workflow.reassign_ticket(
             ticket=ticket, actor=dispatcher, executor=users["other_executor"], reason="Szabadságon van"
         ),
+        "rate": lambda: workflow.rate_ticket(ticket=ticket, actor=agent, contact=ticket.contact, score=5),
     }
     return calls[step]
 
