@@ -34,3 +34,19 @@ def test_demo_library_is_searchable_without_accents(client):
     client.login(username="ugyintezo", password=DEMO_PASSWORD)
     page = client.get("/library/", {"q": "tukorfurogep kezikonyv"})
     assert "Tükörfúrógép-vezérlő felhasználói kézikönyv" in page.content.decode()
+
+
+def test_demo_portal_login_sees_the_organisations_requests(client):
+    from demo.management.commands.load_demo import PORTAL_LOGIN
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert PORTAL_LOGIN in out.getvalue()
+    page = client.post("/portal/login/", {"username": PORTAL_LOGIN, "password": DEMO_PASSWORD}, follow=True)
+    assert page.status_code == 200
+    body = page.content.decode()
+    # Éva's own request and her colleague Ödön's (the organisation shares requests), never another customer's.
+    assert "Nem nyomtatható a számla" in body
+    assert "Leltárív exportja hibás" in body
+    assert "Bérjegyzék fax" not in body
+    assert client.get("/tickets/").status_code == 302  # a portal account is sent back to the portal

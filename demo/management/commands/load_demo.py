@@ -23,6 +23,9 @@ from tickets.choices import Channel, Priority, RouteDecision
 
 DEMO_PASSWORD = "pult-demo-2026"  # noqa: S105 - demo logins are printed and documented on purpose
 
+# The demo contact who logs in to the customer portal (with DEMO_PASSWORD); her organisation shares requests.
+PORTAL_LOGIN = "kovacs.eva@arvizturo.example"
+
 DEMO_USERS = [
     ("ugyintezo", "Kiss", "Anna", Role.AGENT),
     ("vezeto", "Nagy", "Péter", Role.MANAGER),
@@ -48,6 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, last, first, role in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {last} {first} — {role.label} ({role.value})")
+        self.stdout.write(f"Customer portal (/portal/): {PORTAL_LOGIN} — Kovács Éva, Árvíztűrő Tükörfúrógép Kft.")
 
     def _load(self) -> None:
         users: dict[str, User] = {}
@@ -234,6 +238,11 @@ class Command(BaseCommand):
 
         self._load_complaints(users, modules, eva, slow_ticket=t_slow, now=now)
         self._load_library(users["vezeto"], modules, ticket=t_slow)
+        acme.portal_shares_requests = True
+        acme.save(update_fields=["portal_shares_requests"])
+        portal_user = User(username=PORTAL_LOGIN, email=PORTAL_LOGIN, last_name=eva.name, contact=eva)
+        portal_user.set_password(DEMO_PASSWORD)
+        portal_user.save()
 
     def _load_complaints(
         self, users: dict[str, User], modules: dict[str, Module], eva: Contact, *, slow_ticket: Any, now: Any
