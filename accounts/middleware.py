@@ -25,7 +25,7 @@ class PortalAccountsStayInPortalMiddleware:
         if user is not None and getattr(user, "contact_id", None) and not request.path.startswith(PORTAL_PATHS):
             message = _("This page is for the company's staff. Customers use the customer portal.")
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=403)
+                return JsonResponse({"detail": message, "code": "portal_account"}, status=403)
             if request.method in ("GET", "HEAD"):
                 return redirect("portal:home")
             return HttpResponseForbidden(message)

@@ -6,13 +6,22 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from api.errors import with_errors
 from complaints import selectors
 
 router = Router(tags=["complaints"])
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit and offset within what a database can take: a hostile value gets 422, not a server error."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=10**9)
 
 
 class ComplaintOut(Schema):
@@ -45,16 +54,23 @@ def _require_register(request: HttpRequest) -> None:
         raise HttpError(403, str(_("Your role does not allow seeing complaints.")))
 
 
-@router.get("/", response=list[ComplaintOut])
-@paginate(LimitOffsetPagination)
-def list_complaints(request: HttpRequest, q: str = "", state: str = "", overdue: bool = False):  # type: ignore[no-untyped-def]
+@router.get("/", response=with_errors({200: list[ComplaintOut]}))
+@paginate(BoundedPagination)
+def list_complaints(
+    request: HttpRequest,
+    q: str = Query("", max_length=200),
+    state: str = Query("", max_length=40),
+    overdue: bool = False,
+):  # type: ignore[no-untyped-def]
     """The register, newest first; `q` searches number, subject and complainant."""
     _require_register(request)
     filters = selectors.ComplaintFilter(states=[state] if state else [], channels=[], text=q, overdue=overdue)
     return selectors.register_list(user=request.user, filters=filters)
 
 
-@router.get("/{year}/{sequence}", response=ComplaintDetailOut)
-def get_complaint(request: HttpRequest, year: int, sequence: int):  # type: ignore[no-untyped-def]
+@router.get("/{year}/{sequence}", response=with_errors({200: ComplaintDetailOut}))
+def get_complaint(
+    request: HttpRequest, year: int = Path(..., ge=1, le=9999), sequence: int = Path(..., ge=1, le=10**9)
+):  # type: ignore[no-untyped-def]
     _require_register(request)
     return selectors.get_for(request.user, year=year, sequence=sequence)

@@ -25,7 +25,10 @@ def test_a_role_without_complaints_is_refused_in_hungarian_and_a_stranger_must_l
     client.force_login(users["executor"])
     refused = client.get("/api/v1/complaints/")
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "Az Ön szerepköre nem teszi lehetővé a panaszok megtekintését."}
+    assert refused.json() == {
+        "detail": "Az Ön szerepköre nem teszi lehetővé a panaszok megtekintését.",
+        "code": "permission_denied",
+    }
     client.logout()
     anonymous = client.get("/api/v1/complaints/")
     assert anonymous.status_code == 401 and "items" not in anonymous.json()
