@@ -39,6 +39,7 @@ from portal.forms import (
 )
 from tickets.choices import State
 from tickets.models import Ticket
+from worktime.humanize import handling_sentence
 from worktime.selectors import desk_status, upcoming_closures, weekly_hours
 
 PAGE_SIZE = 25
@@ -67,7 +68,14 @@ def portal_page(view: View) -> View:
 
 def _opening_hours() -> dict[str, Any]:
     is_open, opens = desk_status()
-    return {"weekly_hours": weekly_hours(), "closures": upcoming_closures(), "desk_open": is_open, "desk_opens": opens}
+    return {
+        "weekly_hours": weekly_hours(),
+        "closures": upcoming_closures(),
+        "desk_open": is_open,
+        "desk_opens": opens,
+        # "Kérését 2026. november 30-án, hétfőn 7:30-tól dolgozzuk fel." — the sentence the acknowledgement uses.
+        "handling": handling_sentence(opens) if opens is not None and not is_open else "",
+    }
 
 
 # --- logging in and out, invitations, password reset -----------------------------------------------

@@ -97,7 +97,7 @@ def test_inviting_again_reuses_the_account_and_a_contact_without_e_mail_is_refus
     assert len(smtp_server.messages) == 2
     with pytest.raises(PortalError) as refused:
         invite_contact(contact=ContactFactory(email=""), actor=users["administrator"])
-    assert "no e-mail address" in str(refused.value.message)
+    assert "nincs e-mail-címe" in str(refused.value.message)
     assert len(smtp_server.messages) == 2
 
 

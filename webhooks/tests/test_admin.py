@@ -122,7 +122,7 @@ def test_send_again_skips_a_delivery_that_succeeded(
     done = WebhookDelivery.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(HISTORY, {"action": "send_again", ACTION_CHECKBOX_NAME: [done.pk]}, follow=True)
-    assert "only failed deliveries are sent again" in response.content.decode()
+    assert "csak a sikerteleneket küldjük újra" in response.content.decode()
     assert WebhookDelivery.objects.count() == 1 and len(receiver.requests) == 1
 
 
