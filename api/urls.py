@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils import translation
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from api.auth import SessionAuth, TokenAuth
 from api.description import DESCRIPTION
@@ -27,6 +28,12 @@ from api.routers.records import router as records_router
 from api.routers.reference import router as reference_router
 from api.routers.tickets import router as tickets_router
 from complaints.api import router as complaints_router
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Hungarian names and messages stay readable (“Kovács Éva”, not “Kov\\u00e1cs”)."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class PultAPI(NinjaAPI):
@@ -43,6 +50,7 @@ api = PultAPI(
     auth=[TokenAuth(), SessionAuth()],
     throttle=[PerCallerThrottle()],
     docs_url="/docs",
+    renderer=UnicodeJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/tickets", tickets_router)

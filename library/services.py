@@ -178,7 +178,7 @@ def add_version(
     _require(actor, "library.manage_documents", _("Your role does not allow publishing library documents."))
     fields = _prepare_version(file, markdown, note)
     with files_discarded_on_error() as stored, transaction.atomic():
-        locked = Document.objects.select_for_update().select_related("module").get(pk=document.pk)
+        locked = Document.objects.select_for_update(of=("self",)).select_related("module").get(pk=document.pk)
         version = _store_version(locked, actor, fields, stored)
         locked.current = version
         locked.updated_at = timezone.now()
@@ -203,7 +203,7 @@ def change_document(
     _require(actor, "library.manage_documents", _("Your role does not allow editing library documents."))
     title = _check_fields(title, category, visibility)
     with transaction.atomic():
-        locked = Document.objects.select_for_update().select_related("current").get(pk=document.pk)
+        locked = Document.objects.select_for_update(of=("self",)).select_related("current").get(pk=document.pk)
         locked.title = title[:250]
         locked.summary = (summary or "").strip()[:1000]
         locked.category = category

@@ -56,6 +56,13 @@ def test_messages_are_hungarian_unless_english_is_chosen(users: Any, contact: An
     assert agent.post(url, {"expected_version": 9}).json()["detail"].startswith("The ticket changed meanwhile")
 
 
+def test_answers_are_utf8_json_that_a_terminal_shows_readably(users: Any, contact: Any) -> None:
+    register(users, contact)
+    answer = api_client(users["agent"]).get("/api/v1/tickets")
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    assert contact.name.encode() in answer.content and b"\\u00" not in answer.content
+
+
 def test_over_the_limit_the_answer_is_429_with_retry_after(users: Any, settings: Any, fresh_window: None) -> None:
     settings.PULT_API_REQUESTS_PER_MINUTE = 3
     caller = api_client(users["agent"])
