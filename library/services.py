@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from library.choices import FileType, Visibility
 from library.models import Category, Document, DocumentVersion, TicketDocument
 from library.text import MAX_TEXT_CHARS, clean_text, detect_type, extract_text, fold
+from tickets.choices import Action
 from tickets.workflow import InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
 
 __all__ = [
@@ -228,10 +229,20 @@ def link_to_ticket(*, actor: Any, document: Document, ticket: Any) -> TicketDocu
     if not visible_to(actor).filter(pk=document.pk).exists():
         raise InvalidInput(_("No such document in the library."))
     with transaction.atomic():
-        link, _created = TicketDocument.objects.get_or_create(
+        link, created = TicketDocument.objects.get_or_create(
             ticket=ticket, document=document, defaults={"linked_by": actor}
         )
+        if created:
+            _on_timeline(ticket, Action.DOCUMENT_LINKED, document, actor)
     return link
+
+
+def _on_timeline(ticket: Any, action: Action, document: Document, actor: Any) -> None:
+    """Linking and unlinking are on the ticket's timeline, with the document's title and current version."""
+    from tickets.workflow import note_event
+
+    version = document.current.number if document.current_id and document.current else None
+    note_event(ticket, action, note=document.title, data={"document": document.pk, "version": version}, actor=actor)
 
 
 def unlink(*, actor: Any, document: Document, ticket: Any) -> None:
@@ -242,7 +253,9 @@ def unlink(*, actor: Any, document: Document, ticket: Any) -> None:
     if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
         raise NotAllowed(_("You cannot link documents to this ticket."))
     with transaction.atomic():
-        TicketDocument.objects.filter(ticket=ticket, document=document).delete()
+        removed, _kinds = TicketDocument.objects.filter(ticket=ticket, document=document).delete()
+        if removed:
+            _on_timeline(ticket, Action.DOCUMENT_UNLINKED, document, actor)
 
 
 def file_response(version: DocumentVersion, *, as_attachment: bool = True) -> FileResponse:

@@ -81,6 +81,8 @@ class Action(models.TextChoices):
     SLA_WARNING = "sla_warning", _("Deadline near: warning sent")
     SLA_BREACH = "sla_breach", _("Deadline missed: escalated")
     RATED = "rated", _("Satisfaction rated")
+    DOCUMENT_LINKED = "document_linked", _("Library document linked")
+    DOCUMENT_UNLINKED = "document_unlinked", _("Library document link removed")
 
 
 class RouteDecision(models.TextChoices):

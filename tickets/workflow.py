@@ -1200,19 +1200,28 @@ def user_answered(*, ticket: Ticket | int, actor: Any, answer: str, expected_ver
     )
 
 
-def note_event(ticket: Ticket, action: Action, *, note: str = "", data: dict[str, Any] | None = None) -> TicketEvent:
-    """Record something that happened to the ticket without acting on it (a deadline warning, an escalation).
+NOTED_ACTIONS = (Action.SLA_WARNING, Action.SLA_BREACH, Action.DOCUMENT_LINKED, Action.DOCUMENT_UNLINKED)
 
-    The ticket itself is not changed, so nobody's open form goes stale because of it.
+
+def note_event(
+    ticket: Ticket,
+    action: Action,
+    *,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> TicketEvent:
+    """Record something that happened to the ticket without acting on it (a deadline warning, an escalation,
+    a library document linked by `actor`). The ticket itself is not changed, so nobody's open form goes stale.
     """
-    if action not in (Action.SLA_WARNING, Action.SLA_BREACH):
+    if action not in NOTED_ACTIONS:
         raise ValueError(action)
     from accounts.services import system_user
 
     return _announce(
         TicketEvent.objects.create(
             ticket=ticket,
-            actor=system_user(),
+            actor=actor or system_user(),
             action=action,
             from_state=ticket.state,
             to_state=ticket.state,

@@ -16,7 +16,7 @@ from library import selectors, services
 from library.choices import FileType, Visibility
 from library.models import Document, DocumentVersion, TicketDocument
 from library.tests.factories import category, docx_bytes, pdf_bytes, publish, upload
-from tickets.choices import State
+from tickets.choices import Action, State
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,17 @@ def test_staff_link_a_document_to_a_ticket_once_and_unlink_it(users: Any, contac
     assert list(selectors.linked_tickets(users["agent"], document)) == [ticket]
 
     services.unlink(actor=users["agent"], document=document, ticket=ticket)
+    services.unlink(actor=users["agent"], document=document, ticket=ticket)  # again: nothing to remove
     assert list(selectors.linked_to_ticket(users["agent"], ticket)) == []
+
+    # Both are on the ticket's timeline, once each, by the agent, with the title; the ticket's version is kept.
+    noted = [(e.action, e.actor, e.note) for e in ticket.events.filter(action__startswith="document_")]
+    assert noted == [
+        (Action.DOCUMENT_LINKED, users["agent"], document.title),
+        (Action.DOCUMENT_UNLINKED, users["agent"], document.title),
+    ]
+    ticket.refresh_from_db()
+    assert ticket.version == 1
 
 
 def test_an_executor_links_documents_only_to_tickets_assigned_to_them(users: Any, contact: Any) -> None:
