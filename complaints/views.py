@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.files import download
 from common.htmx import render_page_or_partial
 from common.pdf import pdf_response
 from complaints import documents, selectors, services
@@ -222,14 +223,7 @@ def entry_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     if entry is None:
         raise Http404()
-    response = FileResponse(
-        entry.file.open("rb"),
-        as_attachment=True,
-        filename=entry.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(entry.file, entry.original_name)
 
 
 # --- review and inspection -------------------------------------------------------------------------

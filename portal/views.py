@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from common.files import download
 from portal import selectors, services
 from portal.forms import (
     ComplaintForm,
@@ -293,15 +294,7 @@ def request_rate(request: HttpRequest, year: int, sequence: int) -> HttpResponse
 @portal_page
 def attachment_download(request: HttpRequest, year: int, sequence: int, pk: int) -> FileResponse:
     attachment = selectors.get_attachment(request.user, year, sequence, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The file is missing.") from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(attachment.file, attachment.original_name)
 
 
 # --- complaints ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.files import download
 from common.htmx import render_page_or_partial
 from common.pdf import letterhead, pdf_response, render_pdf
 from tickets import selectors, workflow
@@ -206,14 +207,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     if attachment is None:
         raise Http404()
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(attachment.file, attachment.original_name)
 
 
 @require_GET

@@ -24,6 +24,7 @@ from api.routers.tickets import (
     YearPath,
 )
 from api.schemas import LongText, Ref, UserRef, Version
+from common.files import download
 from tickets import selectors, workflow
 from tickets.choices import Channel, FeedbackOutcome
 from tickets.models import Attachment, WorkLogEntry
@@ -104,14 +105,7 @@ def download_attachment(request: HttpRequest, attachment_id: int = Path(..., ge=
     )
     if attachment is None:
         raise Http404()
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(attachment.file, attachment.original_name)
 
 
 # --- work logs ------------------------------------------------------------------------------------
