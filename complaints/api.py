@@ -54,12 +54,16 @@ def _require_register(request: HttpRequest) -> None:
         raise HttpError(403, str(_("Your role does not allow seeing complaints.")))
 
 
+# Text without a NUL character (PostgreSQL refuses it in parameters): 422, like every other API text.
+NO_NUL = r"^[^\x00]*$"
+
+
 @router.get("/", response=with_errors({200: list[ComplaintOut]}))
 @paginate(BoundedPagination)
 def list_complaints(
     request: HttpRequest,
-    q: str = Query("", max_length=200),
-    state: str = Query("", max_length=40),
+    q: str = Query("", max_length=200, pattern=NO_NUL),
+    state: str = Query("", max_length=40, pattern=NO_NUL),
     overdue: bool = False,
 ):  # type: ignore[no-untyped-def]
     """The register, newest first; `q` searches number, subject and complainant."""

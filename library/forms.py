@@ -32,7 +32,7 @@ class SearchForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         """The valid filters; a damaged value is ignored rather than refused."""
         if not self.is_valid():
-            return {"query": str(self.data.get("q", ""))[:200]}
+            return {"query": str(self.data.get("q", "")).replace("\x00", "")[:200]}
         data = self.cleaned_data
         return {
             "query": data["q"],
