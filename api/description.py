@@ -63,4 +63,12 @@ Every answer carries `X-RateLimit-Limit` and `X-RateLimit-Remaining`; over the l
     curl -H "$AUTH" "$PULT/tickets/2026/123"   # the timeline shows every step
 
 Each step answers the ticket as it is afterwards, with `allowed_steps` naming what may come next.
+
+## Telling the user the result (seed j)
+
+`record_notification` logs a call (or a message left; `outcome=not_reached` keeps the ticket waiting for a
+call-back). `email_user` with `"as_notification": true` sends an e-mail that notifies once the mail server
+accepts it; `fax_user` sends a letterhead PDF through the fax gateway; `prepare_letter` prepares a letter
+(it appears under `letters`), and `POST /tickets/{year}/{sequence}/letters/{id}/posted` marks it posted,
+which records the notification. `rate` records the user's satisfaction (1–5) with a closed ticket.
 """

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 
 from api.auth import caller
 from api.errors import with_errors
@@ -110,6 +110,15 @@ class NotificationOut(Schema):
     recorded_by: UserRef
 
 
+class LetterOut(Schema):
+    id: int
+    address: str
+    text: str
+    prepared_at: dt.datetime
+    prepared_by: UserRef
+    posted_at: dt.datetime | None = Field(description="Null until marked posted: POST …/letters/{id}/posted.")
+
+
 class AttachmentOut(Schema):
     id: int
     original_name: str
@@ -141,6 +150,7 @@ class TicketDetailOut(TicketOut):
     test_logs: list[TestLogOut]
     consultations: list[ConsultationOut]
     notifications: list[NotificationOut]
+    letters: list[LetterOut]
     attachments: list[AttachmentOut]
 
 
@@ -164,6 +174,7 @@ def detail(user: Any, ticket: Ticket) -> dict[str, Any]:
         "test_logs": list(ticket.test_logs.select_related("author")),
         "consultations": list(ticket.consultations.select_related("author")),
         "notifications": list(ticket.notifications.select_related("recorded_by")),
+        "letters": list(ticket.letters.select_related("prepared_by")),
         "attachments": list(ticket.attachments.all()),
     }
 
@@ -354,6 +365,43 @@ class NotificationIn(StepIn):
     outcome: NotificationOutcome = NotificationOutcome.DELIVERED
 
 
+def _email_address(value: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError("not a valid e-mail address") from None
+    return value
+
+
+class EmailUserIn(StepIn):
+    to: Annotated[Text, Field(max_length=254), AfterValidator(_email_address)] = Field(
+        description="The recipient's e-mail address (usually the contact's)."
+    )
+    subject: ShortText
+    body: LongText
+    as_notification: bool = Field(
+        False, description="True: this e-mail tells the result (seed j); the server's acceptance records it."
+    )
+
+
+class FaxUserIn(StepIn):
+    fax_number: Text = Field(max_length=40, description="The recipient's fax number.")
+    text: LongText
+
+
+class LetterIn(StepIn):
+    text: LongText
+    address: Text = Field("", max_length=500, description="Empty: the contact's postal address.")
+
+
+class RatingIn(StepIn):
+    score: int = Field(ge=1, le=5, description="5: very satisfied … 1: not at all.")
+    comment: LongText = ""
+
+
 class FeedbackIn(StepIn):
     content: LongText
     channel: Channel = Channel.PHONE
@@ -390,6 +438,24 @@ def _clarify(ticket: Ticket, actor: Any, body: ClarifyIn) -> Ticket:
         priority=body.priority,
         contact=contact,
         note=body.note,
+        expected_version=body.expected_version,
+    )
+
+
+def _outbound() -> Any:
+    from mail import outbound
+
+    return outbound
+
+
+def _email_user(ticket: Ticket, actor: Any, body: EmailUserIn) -> Any:
+    return _outbound().email_user(
+        ticket=ticket,
+        actor=actor,
+        to=body.to,
+        subject=body.subject,
+        body=body.body,
+        as_notification=body.as_notification,
         expected_version=body.expected_version,
     )
 
@@ -520,6 +586,17 @@ STEPS: dict[str, tuple[type[StepIn], Callable[[Ticket, Any, Any], Any], str]] = 
         ),
         "Record the user's notification (j)",
     ),
+    "prepare_letter": (
+        LetterIn,
+        lambda t, a, b: workflow.prepare_letter(ticket=t, actor=a, text=b.text, address=b.address, **_v(b)),
+        "Prepare a letter to the user (j by post); marking it posted records the notification",
+    ),
+    "email_user": (EmailUserIn, _email_user, "E-mail the user; as a notification (j) once the mail server accepts it"),
+    "fax_user": (
+        FaxUserIn,
+        lambda t, a, b: _outbound().fax_user(ticket=t, actor=a, fax_number=b.fax_number, text=b.text, **_v(b)),
+        "Fax the user (j): a letterhead PDF through the fax gateway",
+    ),
     "close": (
         NoteIn,
         lambda t, a, b: workflow.close_ticket(ticket=t, actor=a, note=b.note, **_v(b)),
@@ -538,17 +615,27 @@ STEPS: dict[str, tuple[type[StepIn], Callable[[Ticket, Any, Any], Any], str]] = 
         lambda t, a, b: workflow.user_answered(ticket=t, actor=a, answer=b.answer, **_v(b)),
         "Record the user's answer (the clock resumes)",
     ),
+    "rate": (
+        RatingIn,
+        lambda t, a, b: workflow.rate_ticket(ticket=t, actor=a, contact=t.contact, score=b.score, comment=b.comment),
+        "Record the user's satisfaction with a closed ticket (1–5), e.g. from a phone survey",
+    ),
 }
+
+
+def _require_role(user: Any, name: str) -> None:
+    """403 when the caller's role never takes the step (state and assignment are the workflow's to judge)."""
+    if not workflow.role_allows(user, name):
+        raise PermissionDenied(
+            _("Your role does not allow this step: %(step)s.") % {"step": workflow.TRANSITIONS[name].label}
+        )
 
 
 def take_step(request: HttpRequest, year: int, sequence: int, name: str, body: Any) -> dict[str, Any]:
     """The ticket page's step: 404 if not visible, 403 if the role never takes it, else the workflow decides."""
     user = caller(request)
     ticket = selectors.get_for(user, year=year, sequence=sequence)
-    if not workflow.role_allows(user, name):
-        raise PermissionDenied(
-            _("Your role does not allow this step: %(step)s.") % {"step": workflow.TRANSITIONS[name].label}
-        )
+    _require_role(user, name)
     _schema, call, _summary = STEPS[name]
     call(ticket, user, body)
     return fresh(request, ticket)
@@ -571,3 +658,27 @@ def _add_step_operation(name: str, schema: type[StepIn], summary: str) -> None:
 
 for _name, (_schema, _call, _summary) in STEPS.items():
     _add_step_operation(_name, _schema, _summary)
+
+
+@router.post(
+    "/{year}/{sequence}/letters/{letter_id}/posted",
+    response=with_errors({200: TicketDetailOut}),
+    summary="Mark a prepared letter posted: that records the notification (j)",
+    operation_id="letter_posted",
+)
+def letter_posted(
+    request: HttpRequest,
+    body: StepIn,
+    year: int = YearPath,
+    sequence: int = SequencePath,
+    letter_id: int = Path(..., ge=1, le=2**62),
+) -> dict[str, Any]:
+    """The printed letter went into the post. Answers the ticket as it is afterwards."""
+    user = caller(request)
+    ticket = selectors.get_for(user, year=year, sequence=sequence)
+    letter = ticket.letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404()
+    _require_role(user, "record_notification")
+    workflow.letter_posted(letter=letter, actor=user, expected_version=body.expected_version)
+    return fresh(request, ticket)

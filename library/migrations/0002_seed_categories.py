@@ -1,11 +1,6 @@
 from django.db import migrations
 
-CATEGORIES = [
-    ("company-presentation", "Cégbemutatás", "Company presentation", 10),
-    ("module-documentation", "Moduldokumentáció", "Module documentation", 20),
-    ("quality-assurance", "Minőségbiztosítási dokumentumok", "Quality-assurance documents", 30),
-    ("complaint-handling", "Panaszkezelés", "Complaint handling", 40),
-]
+from library.apps import CATEGORIES
 
 
 def seed(apps, schema_editor):

@@ -1,0 +1,25 @@
+"""Reference data Pult ships with survives a database emptied by `flush` (a reset, a test harness)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from complaints.models import RedressBody
+from library.models import Category
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_brings_back_the_redress_bodies_and_the_library_categories_but_keeps_an_edited_list() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+    # A refusal can name the Budapest conciliation body and the authority; documents can be shelved.
+    assert RedressBody.objects.filter(kind="conciliation", county="budapest").exists()
+    assert RedressBody.objects.filter(kind="authority", county="budapest").exists()
+    assert set(Category.objects.values_list("slug", flat=True)) >= {"module-documentation", "complaint-handling"}
+
+    # An administrator's own list is never overwritten by the next migrate.
+    RedressBody.objects.exclude(county="budapest").delete()
+    Category.objects.exclude(slug="module-documentation").delete()
+    call_command("migrate", verbosity=0)
+    assert set(RedressBody.objects.values_list("county", flat=True)) == {"budapest"}
+    assert list(Category.objects.values_list("slug", flat=True)) == ["module-documentation"]
