@@ -100,6 +100,19 @@ PUBLIC_STATE_CLASSES: dict[str, str] = {
 }
 
 
+def open_questions_to_user(ticket: Ticket) -> list[str]:
+    """What the desk asked the user and waits for (the service-level clock is paused meanwhile)."""
+    from tickets.choices import ConsultationKind
+
+    if ticket.waiting_since is None:
+        return []
+    return list(
+        ticket.consultations.filter(kind=ConsultationKind.USER_QUESTION, answered_at__isnull=True)
+        .order_by("occurred_at", "id")
+        .values_list("text", flat=True)
+    )
+
+
 def public_state(ticket: Ticket) -> Any:
     return PUBLIC_STATE_LABELS[ticket.state]
 
@@ -130,6 +143,10 @@ _FIXED: dict[str, tuple[str, Any, bool]] = {
     Action.CLOSE: ("closed", _("Closed"), False),
     Action.REOPEN: ("reopened", _("Reopened"), False),
     Action.RATED: ("rated", _("Rated"), True),
+    # The agent's question to the user is written for them ("Please send the exported file"), and so is
+    # their answer taken down by phone; an open question is also shown above the reply form.
+    Action.WAIT_FOR_USER: ("question", _("Question to you"), True),
+    Action.USER_ANSWERED: ("answer", _("Your answer"), True),
 }
 _STARTS_WORK = (Action.ROUTE_PERSONALLY, Action.START)
 PUBLIC_ACTIONS = [*_FIXED, *_STARTS_WORK, Action.EMAIL_SENT]

@@ -209,6 +209,7 @@ def _request_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict
         "timeline": selectors.public_timeline(ticket),
         "attachments": selectors.customer_attachments(ticket),
         "reply_form": ReplyForm() if ticket.is_open else None,
+        "questions": selectors.open_questions_to_user(ticket) if ticket.is_open else [],
         "feedback_form": FeedbackForm() if closed else None,
         "rating": rated,
         "rating_form": RatingForm() if ticket.state == State.CLOSED and rated is None else None,

@@ -444,6 +444,7 @@ def test_an_invited_contact_files_follows_and_rates_a_request_and_another_custom
         "customer_id": ticket.customer_id,
         "contact_id": ticket.contact_id,
         "document_id": 1,  # the refusal comes before any lookup: no document is needed
+        "letter_id": 1,  # nor a letter
     }
     operations = api_operations(openapi, values)
     assert len(operations) >= 40 and ("GET", f"/api/v1/tickets/{ticket.year}/{ticket.sequence}") in operations

@@ -113,6 +113,23 @@ def test_a_reply_on_an_open_request_reaches_the_agent(customer_a, users):
     assert last.action == Action.MESSAGE_RECEIVED and last.data["channel"] == Channel.WEB
 
 
+def test_a_question_the_desk_waits_on_is_shown_and_the_portal_reply_answers_it(customer_a, users):
+    ticket = request_of(customer_a)
+    workflow.verify_ticket(ticket=ticket, actor=users["agent"])
+    workflow.ask_user(ticket=ticket, actor=users["agent"], question="Kérem, küldje el a hibaüzenet képét.")
+    client = client_for(customer_a)
+    page = client.get(page_of(ticket)).content.decode()
+    assert 'id="waiting"' in page and "Kérem, küldje el a hibaüzenet képét." in page
+    assert hu("Question to you") in page
+
+    client.post(f"{page_of(ticket)}reply/", {"text": "Csatolom.", "attachments": [upload("hiba.png")]})
+    ticket.refresh_from_db()
+    assert ticket.waiting_since is None  # the clock runs again
+    assert ticket.consultations.get().answer == "Csatolom."
+    page = client.get(page_of(ticket)).content.decode()
+    assert 'id="waiting"' not in page
+
+
 def test_a_closed_request_takes_feedback_not_replies(customer_a, users):
     ticket = advance(request_of(customer_a), State.CLOSED, users)
     client = client_for(customer_a)
