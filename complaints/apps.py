@@ -13,20 +13,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_company_county)
-        post_migrate.connect(_seed_redress_bodies_if_empty, sender=self, dispatch_uid="pult_seed_redress_bodies")
+        from common.seeding import reseed_when_empty
 
-
-def _seed_redress_bodies_if_empty(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    """The bodies a refusal names come with Pult (migration 0002). A database emptied by `flush` (a test
-    harness, a reset) gets them again; a list an administrator has edited is never touched."""
-    from complaints.models import RedressBody
-    from complaints.redress_seed import CONCILIATION_BODIES, CONSUMER_AUTHORITIES
-
-    if RedressBody.objects.using(using).exists():
-        return
-    for kind, rows in (("conciliation", CONCILIATION_BODIES), ("authority", CONSUMER_AUTHORITIES)):
-        for row in rows:
-            RedressBody.objects.using(using).get_or_create(kind=kind, county=row["county"], defaults=row)
+        seed = reseed_when_empty("complaints", "RedressBody", "0002_seed_redress_bodies", "seed")
+        post_migrate.connect(seed, sender=self, weak=False, dispatch_uid="pult_seed_redress_bodies")
 
 
 def check_company_county(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -18,16 +16,7 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Information library")
 
     def ready(self) -> None:
-        post_migrate.connect(_seed_categories_if_empty, sender=self, dispatch_uid="pult_seed_library_categories")
+        from common.seeding import reseed_when_empty
 
-
-def _seed_categories_if_empty(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    """The categories come with Pult (migration 0002); a database emptied by `flush` gets them again."""
-    from library.models import Category
-
-    if Category.objects.using(using).exists():
-        return
-    for slug, name, name_en, order in CATEGORIES:
-        Category.objects.using(using).get_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en, "order": order}
-        )
+        seed = reseed_when_empty("library", "Category", "0002_seed_categories", "seed")
+        post_migrate.connect(seed, sender=self, weak=False, dispatch_uid="pult_seed_library_categories")

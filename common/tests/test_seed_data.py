@@ -7,11 +7,16 @@ from django.core.management import call_command
 
 from complaints.models import RedressBody
 from library.models import Category
+from worktime.models import OpeningHours
 
 
 @pytest.mark.django_db(transaction=True)
-def test_flush_brings_back_the_redress_bodies_and_the_library_categories_but_keeps_an_edited_list() -> None:
+def test_flush_brings_back_the_shipped_reference_data_but_keeps_an_edited_list() -> None:
     call_command("flush", interactive=False, verbosity=0)
+    # The seed's opening hours: Monday 7:30–16:30, Friday 8:00–14:00, closed on Sunday.
+    assert OpeningHours.objects.get(weekday=0).opens.strftime("%H:%M") == "07:30"
+    assert OpeningHours.objects.get(weekday=4).closes.strftime("%H:%M") == "14:00"
+    assert OpeningHours.objects.get(weekday=6).opens is None
     # A refusal can name the Budapest conciliation body and the authority; documents can be shelved.
     assert RedressBody.objects.filter(kind="conciliation", county="budapest").exists()
     assert RedressBody.objects.filter(kind="authority", county="budapest").exists()
