@@ -15,6 +15,16 @@ def _real_smtp_backend(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Rate-limit and failed-login counters live in the cache: each test starts with none and leaves none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def users(db: Any) -> dict[str, Any]:
     """One user per role, keyed by the role's value; plus a second executor."""

@@ -26,3 +26,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="pult_sync_roles")
+        from accounts import sessions  # noqa: F401  (connects the login and logout signals)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +37,44 @@ class User(AbstractUser):
     def display_name(self) -> str:
         full = f"{self.last_name} {self.first_name}".strip()  # Hungarian order: family name first
         return full or self.username
+
+
+class UserSession(models.Model):
+    """One logged-in browser of a user, for the "active sessions" page; gone when the session ends."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user"))
+    # The Django session's key, needed to end that session from another browser. It is never shown; the
+    # page and its forms name a session by this row's id.
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last active at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '?'}"
+
+
+class TwoFactorDevice(models.Model):
+    """A confirmed TOTP authenticator of a user (RFC 6238, 30-second steps, 6 digits).
+
+    The secret must be readable by the server to check codes; it is stored as is (encryption at rest is a
+    later step). ``last_used_step`` refuses a code used once already (replay within its 30 seconds).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor", verbose_name=_("user"))
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("enabled at"), default=timezone.now)
+    last_used_step = models.BigIntegerField(_("last used time step"), default=0)
+
+    class Meta:
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)

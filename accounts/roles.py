@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")
     EXECUTIVE = "executive", _("Executive")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
 
 
 _AGENT_WORK = [
@@ -111,6 +112,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *(f"auth.{verb}_group" for verb in ("view",)),
         *(f"webhooks.{verb}_webhook" for verb in ("view", "add", "change", "delete")),
         "webhooks.view_webhookdelivery",
+    ],
+    # The access log only: who looked at whose data. Reading tickets or complaints is not part of it.
+    Role.DATA_PROTECTION_OFFICER: [
+        "privacy.view_accesslogentry",
     ],
 }
 

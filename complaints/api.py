@@ -12,6 +12,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from api.errors import with_errors
 from complaints import selectors
+from privacy.choices import AccessAction
+from privacy.services import record_access
 
 router = Router(tags=["complaints"])
 
@@ -77,4 +79,12 @@ def get_complaint(
     request: HttpRequest, year: int = Path(..., ge=1, le=9999), sequence: int = Path(..., ge=1, le=10**9)
 ):  # type: ignore[no-untyped-def]
     _require_register(request)
-    return selectors.get_for(request.user, year=year, sequence=sequence)
+    complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    record_access(
+        request,
+        action=AccessAction.API_VIEW,
+        obj=complaint,
+        contact=complaint.contact_id,
+        subject=complaint.complainant_name,
+    )
+    return complaint

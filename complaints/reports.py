@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from common.csv_cells import safe_cell
 from common.forms import PeriodForm as BasePeriodForm
 from complaints.choices import PENDING_STATES
 from complaints.models import Complaint
@@ -30,11 +31,6 @@ class PeriodForm(BasePeriodForm):
 
 def _when(value: dt.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
-
-
-def _cell(value: str) -> str:
-    """A complainant's text never starts a formula when the file is opened in a spreadsheet."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list[str]]:
@@ -68,11 +64,11 @@ def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list
             complaint.number,
             _when(complaint.received_at),
             str(complaint.get_channel_display()),
-            _cell(complaint.place_received),
-            _cell(complaint.complainant_name),
-            _cell(complaint.complainant_address or complaint.complainant_email),
+            safe_cell(complaint.place_received),
+            safe_cell(complaint.complainant_name),
+            safe_cell(complaint.complainant_address or complaint.complainant_email),
             complaint.module.name if complaint.module else "",
-            _cell(complaint.subject),
+            safe_cell(complaint.subject),
             str(complaint.get_state_display()),
             _when(record.taken_at) if record else "",
             str(complaint.get_outcome_display()) if complaint.outcome else "",

@@ -26,6 +26,8 @@ from complaints import documents, selectors, services
 from complaints.forms import STEP_FORMS, ComplaintForm, FilterForm, PublicComplaintForm, StepForm, offered_steps
 from complaints.models import Answer, Complaint, InvestigationEntry
 from complaints.reports import PeriodForm, csv_rows
+from privacy.choices import AccessAction, AccessKind
+from privacy.services import record_access
 from tickets import selectors as ticket_selectors
 from tickets.views import posted_version
 
@@ -140,7 +142,15 @@ def _detail_context(request: HttpRequest, complaint: Complaint, bound: StepForm 
 @require_GET
 def detail(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     complaint = selectors.get_for(request.user, year=year, sequence=sequence)
+    _log_access(request, AccessAction.VIEW, complaint)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+def _log_access(request: HttpRequest, action: AccessAction, complaint: Complaint) -> None:
+    """A complaint holds the complainant's personal data: every look at it goes to the access log."""
+    record_access(
+        request, action=action, obj=complaint, contact=complaint.contact_id, subject=complaint.complainant_name
+    )
 
 
 @require_POST
@@ -184,7 +194,9 @@ def record_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     complaint = selectors.get_for(request.user, year=year, sequence=sequence)
     if not hasattr(complaint, "record"):
         raise Http404()
-    return pdf_response(documents.record_pdf(complaint), documents.record_filename(complaint))
+    pdf = documents.record_pdf(complaint)
+    _log_access(request, AccessAction.PDF, complaint)
+    return pdf_response(pdf, documents.record_filename(complaint))
 
 
 def _answer_of(request: HttpRequest, year: int, sequence: int, pk: int) -> Answer:
@@ -197,7 +209,9 @@ def _answer_of(request: HttpRequest, year: int, sequence: int, pk: int) -> Answe
 @require_GET
 def answer_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpResponse:
     answer = _answer_of(request, year, sequence, pk)
-    return pdf_response(documents.answer_pdf(answer), documents.answer_filename(answer))
+    pdf = documents.answer_pdf(answer)
+    _log_access(request, AccessAction.PDF, answer.complaint)
+    return pdf_response(pdf, documents.answer_filename(answer))
 
 
 @require_POST
@@ -273,6 +287,7 @@ def _inspection(request: HttpRequest) -> tuple[dt.date, dt.date, Any]:
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     start, end, complaints = _inspection(request)
+    _log_export(request, start, end)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="panasznyilvantartas-{start}-{end}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
@@ -286,7 +301,15 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_pdf(request: HttpRequest) -> HttpResponse:
     start, end, complaints = _inspection(request)
     pdf = documents.inspection_bundle(complaints, start=start, end=end)
+    _log_export(request, start, end)
     return pdf_response(pdf, f"panasznyilvantartas-{start}-{end}.pdf")
+
+
+def _log_export(request: HttpRequest, start: dt.date, end: dt.date) -> None:
+    """The register of a period carries every complainant's data: one access-log entry for the export."""
+    record_access(
+        request, action=AccessAction.EXPORT, obj=None, kind=AccessKind.COMPLAINT_REGISTER, reference=f"{start} – {end}"
+    )
 
 
 def start_page_counts(user: Any) -> dict[str, int] | None:

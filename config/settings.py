@@ -13,8 +13,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PULT_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, Huey's queue and uploads live here by default
 
+# Production mode refuses to start with unsafe settings (common.security: DEBUG, SECRET_KEY, ALLOWED_HOSTS, HTTPS).
+PULT_ENV = env_str("PULT_ENV", "development")
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "") or installation_secret(VAR_DIR / "secret_key")
+# Outside production a missing key is made once and kept in var/secret_key; production must be given one.
+SECRET_KEY = env_str("SECRET_KEY", "") or (
+    "" if PULT_ENV == "production" else installation_secret(VAR_DIR / "secret_key")
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,11 +47,13 @@ INSTALLED_APPS = [
     "library",
     "portal",
     "webhooks",
+    "privacy",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChosenLanguageMiddleware",
@@ -54,10 +61,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.session_security.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalAccountsStayInPortalMiddleware",
+    "accounts.session_security.TwoFactorEnrolmentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,10 +109,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (accounts.throttling): this many failed logins for one account name, or from one client
+# address, within the window lock further attempts (even with the right password) for the lock period.
+PULT_LOGIN_FAILURES_PER_ACCOUNT = env_int("PULT_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+PULT_LOGIN_FAILURES_PER_ADDRESS = env_int("PULT_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+PULT_LOGIN_FAILURE_WINDOW_MINUTES = env_int("PULT_LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+PULT_LOGIN_LOCK_MINUTES = env_int("PULT_LOGIN_LOCK_MINUTES", 15, minimum=1)
+# A session unused for this many minutes ends (accounts.session_security); the cookie lives a little longer.
+PULT_SESSION_IDLE_MINUTES = env_int("PULT_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = (PULT_SESSION_IDLE_MINUTES + 5) * 60
+# The issuer name shown in authenticator apps next to the account (two-factor login).
+PULT_TOTP_ISSUER = env_str("PULT_TOTP_ISSUER", "Pult")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,10 +154,25 @@ PULT_MAX_ATTACHMENT_BYTES = env_int("PULT_MAX_ATTACHMENT_BYTES", 20 * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# HTTPS (PULT_HTTPS=1): redirect plain HTTP, HSTS for a year (subdomains too), cookies only over HTTPS, and
+# trust the reverse proxy's X-Forwarded-Proto (it must set or strip that header; PULT_PROXY_SSL_HEADER=0 if no
+# proxy sits in front). Content-Security-Policy and Permissions-Policy: common.security.
+PULT_HTTPS = env_bool("PULT_HTTPS", False)
+SECURE_SSL_REDIRECT = PULT_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PULT_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PULT_HTTPS
+if env_bool("PULT_PROXY_SSL_HEADER", PULT_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PULT_HTTPS)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: htmx sends the token from the page (hx-headers on <body>), forms post it.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -172,6 +207,10 @@ PULT_BASE_URL = env_str("PULT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PULT_COMPLAINT_ANSWER_DAYS = env_int("PULT_COMPLAINT_ANSWER_DAYS", 30, minimum=1)
 PULT_COMPLAINT_WARN_DAYS = env_int("PULT_COMPLAINT_WARN_DAYS", 5, minimum=0)
 PULT_COMPLAINT_RETENTION_YEARS = env_int("PULT_COMPLAINT_RETENTION_YEARS", 3, minimum=1)
+# Retention periods shown in the privacy notice (the periodic deletion reads them too).
+PULT_RETENTION_CLOSED_TICKET_YEARS = env_int("PULT_RETENTION_CLOSED_TICKET_YEARS", 5, minimum=1)
+PULT_RETENTION_RAW_EMAIL_DAYS = env_int("PULT_RETENTION_RAW_EMAIL_DAYS", 365, minimum=1)
+PULT_RETENTION_ACCESS_LOG_YEARS = env_int("PULT_RETENTION_ACCESS_LOG_YEARS", 5, minimum=1)
 # The county of the company's seat (its conciliation body is named in refusals too), and whether the company
 # has made a general declaration of submission to the conciliation bodies' decisions.
 PULT_COMPANY_COUNTY = env_str("PULT_COMPANY_COUNTY", "budapest")

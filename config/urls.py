@@ -4,12 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import LoginView
+from accounts.views import LoginView, admin_login
+from privacy.views import privacy_notice
 
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("account/", include("accounts.urls")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
     path("intake/", include("intake.urls")),
@@ -18,6 +21,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("profile/", include("api.page_urls")),
     path("library/", include("library.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("portal/privacy/", privacy_notice, name="privacy_notice"),
     path("portal/", include("portal.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("", include("dashboard.urls")),

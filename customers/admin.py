@@ -1,4 +1,5 @@
 import smtplib
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customers.models import Contact, Customer, Module
+from privacy.choices import AccessAction
+from privacy.services import record_access
 
 
 class ContactInline(admin.TabularInline):
@@ -32,6 +35,16 @@ class ContactAdmin(admin.ModelAdmin):
     autocomplete_fields = ("customer",)
     actions = ["invite_to_portal"]
     change_form_template = "admin/customers/contact/change_form.html"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The contact's page is a look at a person's data: the access log notes it (the page's own contact)."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = getattr(response, "context_data", None) or {}
+        if request.method == "GET" and response.status_code == 200 and shown.get("original") is not None:
+            record_access(request, action=AccessAction.VIEW, obj=shown["original"])
+        return response
 
     def response_change(self, request: HttpRequest, obj: Contact) -> HttpResponse:
         """ "Save and invite to the customer portal" on the contact's page: saved, then invited."""

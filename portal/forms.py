@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ThrottledLoginFormMixin
 from accounts.models import User
 from complaints.choices import County
 from customers.models import Module
@@ -22,7 +23,7 @@ def _text(label: Any, *, required: bool = True, rows: int = 5, max_length: int =
     )
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(ThrottledLoginFormMixin, AuthenticationForm):
     """Log in with the e-mail address the invitation went to; staff accounts use the staff login."""
 
     username = forms.CharField(

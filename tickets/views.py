@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from common.files import download
 from common.htmx import render_page_or_partial
 from common.pdf import letterhead, pdf_response, render_pdf
+from privacy.choices import AccessAction
+from privacy.services import record_access
 from tickets import selectors, workflow
 from tickets.choices import FeedbackOutcome
 from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
@@ -116,6 +118,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
 @require_GET
 def ticket_detail(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    record_access(request, action=AccessAction.VIEW, obj=ticket, contact=ticket.contact)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
 
 
@@ -184,6 +187,7 @@ def letter_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpR
     letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
     context = {"ticket": ticket, "letter": letter, "company": letterhead()}
     pdf = render_pdf("tickets/pdf/letter.html", context, request=request)
+    record_access(request, action=AccessAction.PDF, obj=letter, contact=ticket.contact, reference=ticket.number)
     return pdf_response(pdf, f"level-{ticket.year}-{ticket.sequence:06d}-{letter.pk}.pdf")
 
 
@@ -215,4 +219,5 @@ def ticket_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     context = _detail_context(request, ticket)
     pdf = render_pdf("tickets/pdf/summary.html", context, request=request)
+    record_access(request, action=AccessAction.PDF, obj=ticket, contact=ticket.contact)
     return pdf_response(pdf, f"feladat-{ticket.year}-{ticket.sequence:06d}.pdf")

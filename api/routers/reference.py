@@ -16,6 +16,8 @@ from api.pagination import MAX_LIMIT, Keyset, page
 from api.schemas import Id, Page, Ref, Text
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, Module
+from privacy.choices import AccessAction
+from privacy.services import record_access
 
 router = Router()
 
@@ -130,6 +132,7 @@ def get_contact(request: HttpRequest, contact_id: int = Path(..., ge=1, le=2**62
     contact = Contact.objects.select_related("customer").filter(pk=contact_id).first()
     if contact is None:
         raise Http404()
+    record_access(request, action=AccessAction.API_VIEW, obj=contact)
     return contact
 
 

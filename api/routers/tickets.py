@@ -23,6 +23,8 @@ from api.pagination import MAX_LIMIT, Keyset, page
 from api.schemas import Day, Id, LongText, Moment, Page, Ref, ShortText, Text, UserRef, Version
 from customers.choices import NotificationChannel
 from customers.models import Contact, Module
+from privacy.choices import AccessAction
+from privacy.services import record_access
 from tickets import selectors, workflow
 from tickets.choices import Channel, NotificationOutcome, Priority, RouteDecision, State, TestOutcome
 from tickets.models import Ticket
@@ -294,7 +296,9 @@ def _module(module_id: int | None) -> Module | None:
 @router.get("/{year}/{sequence}", response=with_errors({200: TicketDetailOut}), summary="Get a ticket")
 def get_ticket(request: HttpRequest, year: int = YearPath, sequence: int = SequencePath) -> dict[str, Any]:
     """The ticket with its timeline, logs, attachments and the steps the caller may take now."""
-    return detail(caller(request), selectors.get_for(caller(request), year=year, sequence=sequence))
+    ticket = selectors.get_for(caller(request), year=year, sequence=sequence)
+    record_access(request, action=AccessAction.API_VIEW, obj=ticket, contact=ticket.contact)
+    return detail(caller(request), ticket)
 
 
 # --- steps ----------------------------------------------------------------------------------------

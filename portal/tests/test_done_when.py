@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from django.db import connections
 from django.test import Client
@@ -29,7 +30,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import TwoFactorDevice, User
 from accounts.roles import Role
 from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
 from customers.choices import NotificationChannel
@@ -127,12 +128,18 @@ def portal_log_in(browser: Any, base: str, email: str, password: str) -> Any:
 
 def invite_through_the_admin(browser: Any, base: str, administrator: User, contact: Any) -> None:
     """The administrator opens the contact's admin page and clicks "Save and invite to the customer portal"."""
+    secret = pyotp.random_base32()
+    TwoFactorDevice.objects.create(user=administrator, secret=secret)  # required for the role
     page = browser.new_context(viewport=DESKTOP).new_page()
     change_url = f"/admin/customers/contact/{contact.pk}/change/"
     page.goto(f"{base}{change_url}")
     assert page.url == f"{base}/login/?next={change_url}"  # staff log in on the staff login page
     page.fill("#id_username", administrator.username)
     page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    assert page.url == f"{base}/account/login/code/", page.url  # administrators give their authenticator's code
+    page.fill("#id_code", pyotp.TOTP(secret).now())
     with page.expect_navigation():
         page.click("button[type=submit].primary")
     assert page.url == f"{base}{change_url}", page.url

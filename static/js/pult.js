@@ -19,3 +19,9 @@ document.addEventListener("change", function (event) {
     if (parts[0] === select.value) recipient.value = parts.slice(1).join("=");
   });
 });
+// A control marked data-autosubmit (the language switch) sends its form as soon as it changes. No inline
+// handlers anywhere: the Content-Security-Policy allows only scripts from static files.
+document.addEventListener("change", function (event) {
+  var control = event.target.closest && event.target.closest("[data-autosubmit]");
+  if (control && control.form) control.form.submit();
+});

@@ -35,6 +35,7 @@ DEMO_USERS = [
     ("panaszfelelos", "Horváth", "Zsófia", Role.COMPLAINT_OFFICER),
     ("igazgato", "Fehér", "Ürmös", Role.EXECUTIVE),
     ("admin", "Rendszer", "Gazda", Role.ADMINISTRATOR),
+    ("adatvedelem", "Adat", "Védő", Role.DATA_PROTECTION_OFFICER),
 ]
 
 
