@@ -14,11 +14,13 @@ from typing import Any
 from django.apps import apps as global_apps
 
 
-def reseed_when_empty(app_label: str, model: str, migration: str, function: str) -> Callable[..., None]:
+def reseed_when_empty(app_label: str, model: str, *steps: tuple[str, str]) -> Callable[..., None]:
+    """A post_migrate receiver running the (migration, function) steps in order when `model` has no rows."""
+
     def receiver(sender: Any, using: str = "default", **kwargs: Any) -> None:
         if global_apps.get_model(app_label, model).objects.using(using).exists():
             return
-        seeding = getattr(importlib.import_module(f"{app_label}.migrations.{migration}"), function)
-        seeding(global_apps, None)
+        for migration, function in steps:
+            getattr(importlib.import_module(f"{app_label}.migrations.{migration}"), function)(global_apps, None)
 
     return receiver

@@ -15,7 +15,7 @@ class ComplaintsConfig(AppConfig):
         checks.register(check_company_county)
         from common.seeding import reseed_when_empty
 
-        seed = reseed_when_empty("complaints", "RedressBody", "0002_seed_redress_bodies", "seed")
+        seed = reseed_when_empty("complaints", "RedressBody", ("0002_seed_redress_bodies", "seed"))
         post_migrate.connect(seed, sender=self, weak=False, dispatch_uid="pult_seed_redress_bodies")
 
 

@@ -18,5 +18,5 @@ class LibraryConfig(AppConfig):
     def ready(self) -> None:
         from common.seeding import reseed_when_empty
 
-        seed = reseed_when_empty("library", "Category", "0002_seed_categories", "seed")
+        seed = reseed_when_empty("library", "Category", ("0002_seed_categories", "seed"))
         post_migrate.connect(seed, sender=self, weak=False, dispatch_uid="pult_seed_library_categories")

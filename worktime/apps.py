@@ -11,5 +11,5 @@ class WorktimeConfig(AppConfig):
         from common.seeding import reseed_when_empty
         from worktime import signals  # noqa: F401
 
-        seed = reseed_when_empty("worktime", "OpeningHours", "0002_defaults", "create")
+        seed = reseed_when_empty("worktime", "OpeningHours", ("0002_defaults", "create"))
         post_migrate.connect(seed, sender=self, weak=False, dispatch_uid="pult_seed_opening_hours")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from complaints.models import RedressBody
 from library.models import Category
+from mail.models import MessageTemplate
 from worktime.models import OpeningHours
 
 
@@ -17,6 +18,9 @@ def test_flush_brings_back_the_shipped_reference_data_but_keeps_an_edited_list()
     assert OpeningHours.objects.get(weekday=0).opens.strftime("%H:%M") == "07:30"
     assert OpeningHours.objects.get(weekday=4).closes.strftime("%H:%M") == "14:00"
     assert OpeningHours.objects.get(weekday=6).opens is None
+    # The acknowledgement texts, in their latest shipped wording (with when a request will be handled).
+    acknowledgement = MessageTemplate.objects.get(key="acknowledgement", language="hu")
+    assert "{{ number }} számon rögzítettük.{% if handling %}" in acknowledgement.body
     # A refusal can name the Budapest conciliation body and the authority; documents can be shelved.
     assert RedressBody.objects.filter(kind="conciliation", county="budapest").exists()
     assert RedressBody.objects.filter(kind="authority", county="budapest").exists()
