@@ -113,14 +113,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *(f"webhooks.{verb}_webhook" for verb in ("view", "add", "change", "delete")),
         "webhooks.view_webhookdelivery",
     ],
-    # The access log only: who looked at whose data. Reading tickets or complaints is not part of it.
+    # The access log and data-subject requests. Reading tickets or complaints is not part of it.
     Role.DATA_PROTECTION_OFFICER: [
         "privacy.view_accesslogentry",
+        "retention.view_deletionlogentry",
+        "privacy.handle_subject_request",
     ],
 }
 
-# Roles whose members use the Django admin (reference data, users).
-STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.COMPLAINT_OFFICER})
+# Roles whose members use the Django admin (reference data, users; the deletion log for the data-protection officer).
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.COMPLAINT_OFFICER, Role.DATA_PROTECTION_OFFICER})
 
 
 def roles_of(user: Any) -> frozenset[str]:

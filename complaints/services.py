@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import filetypes
 from complaints import deadlines
 from complaints.choices import (
     PENDING_STATES,
@@ -248,6 +249,10 @@ def _store_entry(
                 _("The file “%(name)s” is larger than the limit of %(limit)s MB.")
                 % {"name": upload.name, "limit": settings.PULT_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
             )
+        try:
+            filetypes.upload_type(upload)  # programs are refused
+        except ValueError as program:
+            raise InvalidInput(str(program)) from None
         entry.original_name = (upload.name or "file")[:255]
         entry.size = size
         entry.file.save(upload.name or "file", upload, save=False)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portal",
     "webhooks",
     "privacy",
+    "retention",
     "demo",
 ]
 
@@ -211,6 +212,10 @@ PULT_COMPLAINT_RETENTION_YEARS = env_int("PULT_COMPLAINT_RETENTION_YEARS", 3, mi
 PULT_RETENTION_CLOSED_TICKET_YEARS = env_int("PULT_RETENTION_CLOSED_TICKET_YEARS", 5, minimum=1)
 PULT_RETENTION_RAW_EMAIL_DAYS = env_int("PULT_RETENTION_RAW_EMAIL_DAYS", 365, minimum=1)
 PULT_RETENTION_ACCESS_LOG_YEARS = env_int("PULT_RETENTION_ACCESS_LOG_YEARS", 5, minimum=1)
+# Files attached to closed tickets are deleted this many years after the closing (default: as closed tickets).
+PULT_RETENTION_ATTACHMENT_YEARS = env_int(
+    "PULT_RETENTION_ATTACHMENT_YEARS", PULT_RETENTION_CLOSED_TICKET_YEARS, minimum=1
+)
 # The county of the company's seat (its conciliation body is named in refusals too), and whether the company
 # has made a general declaration of submission to the conciliation bodies' decisions.
 PULT_COMPANY_COUNTY = env_str("PULT_COMPANY_COUNTY", "budapest")

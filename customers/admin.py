@@ -28,8 +28,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ("name", "customer", "phone", "email", "preferred_channel", "is_active")
-    list_filter = ("preferred_channel", "is_active")
+    list_display = ("name", "customer", "phone", "email", "preferred_channel", "is_active", "legal_hold")
+    list_filter = ("preferred_channel", "is_active", "legal_hold")
     search_fields = ("name", "email", "phone", "customer__name")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)

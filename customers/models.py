@@ -65,6 +65,13 @@ class Contact(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A legal hold (litigation, an authority's request) keeps the person's data: no erasure, no retention purge.
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        help_text=_("While set, the person's data is neither erased nor removed by the retention rules."),
+    )
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("contact")

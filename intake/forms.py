@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import formats, timezone
@@ -221,8 +221,7 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can_reopen:
             # Only a closed or rejected ticket can be reopened; on an open one, feedback is recorded.
-            outcome = self.fields["outcome"]
-            assert isinstance(outcome, forms.ChoiceField)
+            outcome = cast(forms.ChoiceField, self.fields["outcome"])
             outcome.choices = [(self.RECORD, _("Record only (no action needed)"))]
             outcome.initial = self.RECORD
         if not self.is_bound:

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import system_user
+from common import filetypes
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, phone_digits
 from mail.choices import InboundStatus, MailboxPurpose, OutboundStatus
@@ -204,14 +205,21 @@ def _bounce_of_ours(parsed: ParsedMessage) -> OutboundMessage | None:
 def _split_by_size(parsed: ParsedMessage) -> tuple[list[ParsedAttachment], str]:
     """Attachments within the size limit, and a note naming the others (they stay in the raw message)."""
     limit = settings.PULT_MAX_ATTACHMENT_BYTES
-    accepted = [a for a in parsed.attachments if len(a.content) <= limit]
-    refused = [a for a in parsed.attachments if len(a.content) > limit]
-    if not refused:
-        return accepted, ""
-    names = ", ".join(f"{a.filename} ({len(a.content):,} B)" for a in refused)
-    return accepted, desk_text(
-        _("[Pult: over the size limit, not attached but kept in the raw message: %(names)s]"), names=names
-    )
+    programs = [a for a in parsed.attachments if filetypes.is_executable(a.content[: filetypes.HEAD_BYTES])]
+    accepted = [a for a in parsed.attachments if len(a.content) <= limit and a not in programs]
+    refused = [a for a in parsed.attachments if len(a.content) > limit and a not in programs]
+    notes = []
+    if refused:
+        names = ", ".join(f"{a.filename} ({len(a.content):,} B)" for a in refused)
+        notes.append(
+            desk_text(
+                _("[Pult: over the size limit, not attached but kept in the raw message: %(names)s]"), names=names
+            )
+        )
+    if programs:
+        names = ", ".join(a.filename for a in programs)
+        notes.append(desk_text(_("[Pult: programs, not attached but kept in the raw message: %(names)s]"), names=names))
+    return accepted, "\n".join(notes)
 
 
 def _thread(parsed: ParsedMessage) -> Ticket | None:

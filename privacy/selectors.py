@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from customers.models import Contact, phone_digits
-from privacy.choices import AccessKind
-from privacy.models import AccessLogEntry
+from privacy.choices import OPEN_REQUEST_STATES, AccessKind
+from privacy.models import AccessLogEntry, SubjectRequest
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,72 @@ def access_log(*, filters: AccessLogFilter) -> QuerySet[AccessLogEntry]:
     if reference:
         entries = entries.filter(reference__icontains=reference)
     return entries.order_by("-at", "-id")
+
+
+# --- data-subject requests -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    state: str = "open"  # "open", "all", or one RequestState
+    kind: str = ""
+    person: str = ""
+    overdue: bool = False
+
+
+def subject_requests(*, filters: RequestFilter, now: dt.datetime | None = None) -> QuerySet[SubjectRequest]:
+    """Requests for the officer's list, most urgent first, with what the list shows (a fixed number of queries)."""
+    requests = SubjectRequest.objects.select_related("contact", "handler")
+    if filters.state == "open":
+        requests = requests.filter(state__in=OPEN_REQUEST_STATES)
+    elif filters.state and filters.state != "all":
+        requests = requests.filter(state=filters.state)
+    if filters.kind:
+        requests = requests.filter(kind=filters.kind)
+    person = filters.person.strip()
+    if person:
+        condition = (
+            Q(requester_name__icontains=person)
+            | Q(requester_email__icontains=person)
+            | Q(contact__name__icontains=person)
+            | Q(contact__email__icontains=person)
+            | Q(number__icontains=person)
+        )
+        digits = phone_digits(person)
+        if len(digits) >= 6 and "@" not in person:
+            condition |= Q(contact__phone_digits__contains=digits)
+        requests = requests.filter(condition)
+    if filters.overdue:
+        requests = requests.filter(state__in=OPEN_REQUEST_STATES, due_at__lt=now or timezone.now())
+    return requests.order_by("due_at", "id") if filters.state == "open" else requests.order_by("-received_at", "-id")
+
+
+def open_requests(*, limit: int = 10) -> list[SubjectRequest]:
+    """The open requests with the nearest deadlines, for the officer's start page."""
+    return list(
+        SubjectRequest.objects.filter(state__in=OPEN_REQUEST_STATES)
+        .select_related("contact", "handler")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def find_contacts(text: str, *, limit: int = 20) -> list[Contact]:
+    """Contacts by name, e-mail or phone, for choosing the person a request is about."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    condition = Q(name__icontains=text) | Q(email__icontains=text)
+    digits = phone_digits(text)
+    if len(digits) >= 6 and "@" not in text:
+        condition |= Q(phone_digits__contains=digits)
+    return list(Contact.objects.filter(condition).select_related("customer").order_by("name", "id")[:limit])
+
+
+def get_request(*, year: int, sequence: int) -> SubjectRequest:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        SubjectRequest.objects.select_related("contact__customer", "handler", "registered_by"),
+        year=year,
+        sequence=sequence,
+    )

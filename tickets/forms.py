@@ -6,7 +6,7 @@ submits to; the view only validates and calls ``submit``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from common import filetypes
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from tickets import workflow
@@ -61,6 +62,10 @@ class MultipleFileField(forms.FileField):
                     _("The file “%(name)s” is larger than the limit of %(limit)s MB."),
                     params={"name": upload.name, "limit": limit // (1024 * 1024)},
                 )
+            try:
+                filetypes.upload_type(upload)
+            except ValueError as program:
+                raise forms.ValidationError(str(program)) from None
         if self.required and not cleaned:
             raise forms.ValidationError(self.error_messages["required"])
         return cleaned
@@ -509,8 +514,7 @@ class ClarifyForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contact_field = self.fields["contact"]
-        assert isinstance(contact_field, forms.ModelChoiceField)
+        contact_field = cast(forms.ModelChoiceField, self.fields["contact"])
         contact_field.queryset = Contact.objects.filter(customer_id=self.ticket.customer_id).filter(
             Q(is_active=True) | Q(pk=self.ticket.contact_id)
         )
@@ -537,8 +541,7 @@ class ReassignForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        executor_field = self.fields["executor"]
-        assert isinstance(executor_field, forms.ModelChoiceField)
+        executor_field = cast(forms.ModelChoiceField, self.fields["executor"])
         executor_field.queryset = executors().exclude(pk=self.ticket.assignee_id)
 
     def submit(self, actor: Any) -> Any:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import filetypes
 from customers.models import Contact, Module
 from tickets import deadlines
 from tickets.choices import (
@@ -1257,10 +1258,15 @@ def _store_attachment(
             _("The file “%(name)s” is larger than the limit of %(limit)s MB.")
             % {"name": upload.name, "limit": settings.PULT_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
         )
+    # The type comes from the bytes, not from the sender's word; programs are refused.
+    try:
+        content_type = filetypes.upload_type(upload)
+    except ValueError as program:
+        raise InvalidInput(str(program)) from None
     attachment = Attachment(
         ticket=ticket,
         original_name=(upload.name or "file")[:255],
-        content_type=(getattr(upload, "content_type", "") or "")[:120],
+        content_type=content_type,
         size=size,
         description=description,
         uploaded_by=actor,
