@@ -6,15 +6,39 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mail.credentials import PasswordSource, password_source
 from mail.models import InboundMessage, Mailbox, MessageTemplate, OutboundMessage
+
+PASSWORD_SOURCE_LABELS = {
+    PasswordSource.ENVIRONMENT: _("Set (environment variable)"),
+    PasswordSource.FILE: _("Set (read from the file named by NAME_FILE)"),
+    PasswordSource.UNREADABLE_FILE: _("Not available: the file named by NAME_FILE cannot be read"),
+    PasswordSource.MISSING: _("Not set"),
+}
 
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "address", "channel", "imap_host", "last_fetch_at", "last_fetch_error", "is_active")
+    list_display = (
+        "name",
+        "address",
+        "channel",
+        "imap_host",
+        "imap_password_status",
+        "last_fetch_at",
+        "last_fetch_error",
+        "is_active",
+    )
     list_filter = ("channel", "is_active")
-    readonly_fields = ("last_fetch_at", "last_fetch_count", "last_fetch_error")
+    readonly_fields = ("imap_password_status", "last_fetch_at", "last_fetch_count", "last_fetch_error")
     actions = ["fetch_now"]
+
+    @admin.display(description=_("IMAP password"))
+    def imap_password_status(self, obj: Mailbox) -> str:
+        """Whether this process sees the password now; never its value (the worker should see the same)."""
+        if not obj.imap_password_env:
+            return "—"
+        return str(PASSWORD_SOURCE_LABELS[password_source(obj.imap_password_env)])
 
     @admin.action(description=_("Fetch new mail now"))
     def fetch_now(self, request: HttpRequest, queryset: Any) -> None:

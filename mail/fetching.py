@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mail.choices import ImapSecurity
+from mail.credentials import MissingPassword, password_from_environment
 from mail.models import Mailbox
 from mail.services import message_ingest
 
@@ -37,6 +38,7 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    password = password_from_environment(mailbox.imap_password_env)  # before connecting: no half-open session
     timeout = 60
     if mailbox.imap_security == ImapSecurity.TLS:
         connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -46,7 +48,12 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
         connection = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
         if mailbox.imap_security == ImapSecurity.STARTTLS:
             connection.starttls(ssl_context=_tls_context())
-    connection.login(mailbox.imap_username, mailbox.imap_password)
+    try:
+        connection.login(mailbox.imap_username, password)
+    except BaseException:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            connection.shutdown()
+        raise
     return connection
 
 
@@ -85,6 +92,8 @@ def mailbox_fetch(mailbox_id: int, *, batch_size: int = BATCH_SIZE) -> FetchResu
         finally:
             with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 connection.logout()
+    except MissingPassword as exc:
+        result.errors.append(str(exc))
     except (imaplib.IMAP4.error, OSError, ssl.SSLError) as exc:
         result.errors.append(f"{type(exc).__name__}: {exc}")
     _record(mailbox, result)

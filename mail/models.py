@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import NotificationChannel
 from mail.choices import ImapSecurity, InboundStatus, MailboxPurpose, OutboundKind, OutboundStatus, TemplateKey
+from mail.credentials import ENV_NAME_PATTERN
 from tickets.choices import Channel
 
 
@@ -56,7 +58,25 @@ class Mailbox(models.Model):
         _("connection security"), max_length=10, choices=ImapSecurity, default=ImapSecurity.TLS
     )
     imap_username = models.CharField(_("IMAP user"), max_length=200, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=200, blank=True)
+    # Never the password itself: the name of the environment variable (or `<NAME>_FILE`) that holds it.
+    imap_password_env = models.CharField(
+        _("environment variable with the IMAP password"),
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(
+                ENV_NAME_PATTERN,
+                _(
+                    "Use the name of an environment variable starting with PULT_IMAP_, in capital letters, "
+                    "digits and underscores, e.g. PULT_IMAP_PASSWORD_SUPPORT."
+                ),
+            )
+        ],
+        help_text=_(
+            "The password is not stored in Pult. Set this variable (or NAME_FILE, the path of a file holding "
+            "the password) in the environment of the web server and the worker, e.g. PULT_IMAP_PASSWORD_SUPPORT."
+        ),
+    )
     imap_folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     last_fetch_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True, editable=False)
     last_fetch_count = models.PositiveIntegerField(_("messages in the last fetch"), default=0, editable=False)
@@ -83,6 +103,10 @@ class Mailbox(models.Model):
         if self.imap_host and self.imap_security == ImapSecurity.NONE and not loopback:
             raise ValidationError(
                 {"imap_security": _("An unencrypted connection is allowed only to this machine (127.0.0.1).")}
+            )
+        if self.imap_host and not self.imap_password_env:
+            raise ValidationError(
+                {"imap_password_env": _("Name the environment variable that holds the IMAP password.")}
             )
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from common.testing.imap import ImapServer
 from common.testing.processes import manage_environment, manage_py, start_manage_py
 from mail.choices import ImapSecurity, InboundStatus
 from mail.fetching import STORED_KEYWORD, mailbox_fetch
@@ -25,6 +26,16 @@ def mail(number: int, extra: str = "") -> bytes:
     ).encode()
 
 
+PASSWORD_ENV = "PULT_IMAP_PASSWORD_TEST"
+
+
+@pytest.fixture(autouse=True)
+def _password_in_the_environment(monkeypatch):
+    """The mailbox names a variable; the password itself is only in the environment (issue 7)."""
+    monkeypatch.setenv(PASSWORD_ENV, ImapServer.PASSWORD)
+    monkeypatch.delenv(f"{PASSWORD_ENV}_FILE", raising=False)
+
+
 def mailbox_for(server, **overrides) -> Mailbox:
     values = {
         "name": "Ügyfélszolgálat",
@@ -33,7 +44,7 @@ def mailbox_for(server, **overrides) -> Mailbox:
         "imap_port": server.port,
         "imap_security": ImapSecurity.NONE,
         "imap_username": server.USER,
-        "imap_password": server.PASSWORD,
+        "imap_password_env": PASSWORD_ENV,
     }
     return Mailbox.objects.create(**(values | overrides))
 
@@ -54,9 +65,10 @@ def test_new_messages_are_fetched_marked_on_the_server_and_not_fetched_again(ima
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_is_shown_on_the_mailbox_and_nothing_is_marked(imap_server):
+def test_a_wrong_password_is_shown_on_the_mailbox_and_nothing_is_marked(imap_server, monkeypatch):
     imap_server.append(mail(1))
-    mailbox = mailbox_for(imap_server, imap_password="rossz")
+    monkeypatch.setenv(PASSWORD_ENV, "rossz")
+    mailbox = mailbox_for(imap_server)
     result = mailbox_fetch(mailbox.pk)
     assert result.stored == 0 and result.errors
     mailbox.refresh_from_db()
@@ -66,11 +78,85 @@ def test_a_wrong_password_is_shown_on_the_mailbox_and_nothing_is_marked(imap_ser
 
 
 @pytest.mark.django_db
+def test_the_password_can_come_from_the_file_named_by_NAME_FILE(imap_server, monkeypatch, tmp_path):
+    imap_server.append(mail(1))
+    secret = tmp_path / "imap-password"
+    secret.write_text(f"{ImapServer.PASSWORD}\n", encoding="utf-8")  # the trailing newline is stripped
+    monkeypatch.delenv(PASSWORD_ENV)
+    monkeypatch.setenv(f"{PASSWORD_ENV}_FILE", str(secret))
+    mailbox = mailbox_for(imap_server)
+    result = mailbox_fetch(mailbox.pk)
+    assert (result.stored, result.errors) == (1, [])
+    assert Ticket.objects.get().subject == "Hiba 1 árvíztűrő"
+
+
+@pytest.mark.django_db
+def test_a_missing_password_variable_is_a_clear_error_on_the_mailbox_and_other_mailboxes_still_fetch(
+    imap_server, monkeypatch
+):
+    from mail.tasks import fetch_all_mailboxes
+
+    imap_server.append(mail(1), mail(2))
+    monkeypatch.delenv("PULT_IMAP_PASSWORD_GONE", raising=False)
+    monkeypatch.delenv("PULT_IMAP_PASSWORD_GONE_FILE", raising=False)
+    broken = mailbox_for(imap_server, address="regi@pult.test", imap_password_env="PULT_IMAP_PASSWORD_GONE")
+    result = mailbox_fetch(broken.pk)
+    assert result.stored == 0
+    broken.refresh_from_db()
+    assert "PULT_IMAP_PASSWORD_GONE" in broken.last_fetch_error
+    assert "PULT_IMAP_PASSWORD_GONE_FILE" in broken.last_fetch_error
+    assert broken.last_fetch_at is None
+    assert not Ticket.objects.exists()
+    assert all(STORED_KEYWORD not in flags for flags in imap_server.flags())
+
+    working = mailbox_for(imap_server)
+    fetch_all_mailboxes.call_local()  # the poll goes on past the broken mailbox
+    assert InboundMessage.objects.filter(mailbox=working).count() == 2
+    working.refresh_from_db()
+    broken.refresh_from_db()
+    assert working.last_fetch_error == "" and working.last_fetch_at is not None
+    assert "PULT_IMAP_PASSWORD_GONE" in broken.last_fetch_error
+
+
+@pytest.mark.django_db
+def test_an_unreadable_password_file_is_a_clear_error_on_the_mailbox(imap_server, monkeypatch, tmp_path):
+    imap_server.append(mail(1))
+    missing_file = tmp_path / "nincs-ilyen"
+    monkeypatch.delenv(PASSWORD_ENV)
+    monkeypatch.setenv(f"{PASSWORD_ENV}_FILE", str(missing_file))
+    mailbox = mailbox_for(imap_server)
+    assert mailbox_fetch(mailbox.pk).stored == 0
+    mailbox.refresh_from_db()
+    assert f"{PASSWORD_ENV}_FILE" in mailbox.last_fetch_error and str(missing_file) in mailbox.last_fetch_error
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
 def test_an_unencrypted_connection_is_allowed_only_to_this_machine():
-    mailbox = Mailbox(name="x", address="x@pult.test", imap_host="imap.example.hu", imap_security=ImapSecurity.NONE)
+    mailbox = Mailbox(
+        name="x",
+        address="x@pult.test",
+        imap_host="imap.example.hu",
+        imap_security=ImapSecurity.NONE,
+        imap_password_env=PASSWORD_ENV,
+    )
     with pytest.raises(ValidationError):
         mailbox.clean()
-    Mailbox(name="x", address="x@pult.test", imap_host="127.0.0.1", imap_security=ImapSecurity.NONE).clean()
+    Mailbox(
+        name="x",
+        address="x@pult.test",
+        imap_host="127.0.0.1",
+        imap_security=ImapSecurity.NONE,
+        imap_password_env=PASSWORD_ENV,
+    ).clean()
+
+
+@pytest.mark.django_db
+def test_an_imap_mailbox_must_name_its_password_variable():
+    with pytest.raises(ValidationError) as problem:
+        Mailbox(name="x", address="x@pult.test", imap_host="127.0.0.1", imap_security=ImapSecurity.NONE).clean()
+    assert "imap_password_env" in problem.value.message_dict
+    Mailbox(name="Csak pipe", address="pipe@pult.test").clean()  # mailgate only: no IMAP, no password
 
 
 @pytest.mark.django_db
@@ -116,8 +202,6 @@ def test_killing_the_fetcher_mid_batch_loses_nothing_and_duplicates_nothing(imap
 
 @pytest.fixture
 def imap_tls_server():
-    from common.testing.imap import ImapServer
-
     server = ImapServer(tls=True)
     yield server
     server.stop()
@@ -142,7 +226,9 @@ def test_the_periodic_poll_fetches_every_active_imap_mailbox(imap_server):
     imap_server.append(mail(1), mail(2))
     polled = mailbox_for(imap_server)
     pipe_only = Mailbox.objects.create(name="Csak pipe", address="pipe@pult.test")  # nothing to poll
-    inactive = mailbox_for(imap_server, address="ki@pult.test", is_active=False, imap_password="rossz")
+    inactive = mailbox_for(
+        imap_server, address="ki@pult.test", is_active=False, imap_password_env="PULT_IMAP_PASSWORD_NOT_SET"
+    )
     fetch_all_mailboxes.call_local()  # what the worker runs every minute
     assert Ticket.objects.count() == 2
     assert InboundMessage.objects.filter(mailbox=polled).count() == 2
