@@ -158,4 +158,6 @@ def test_the_log_page_runs_the_same_queries_for_few_or_many_entries(officer, use
 def test_the_data_protection_officer_reaches_the_log_from_the_start_page_and_the_menu(users: Any) -> None:
     page = client_for(users["data_protection_officer"]).get("/").content.decode()
     assert 'id="privacy"' in page and page.count('href="/privacy/access-log/"') == 2
-    assert 'href="/privacy/access-log/"' not in client_for(users["agent"]).get("/").content.decode()
+    assert 'href="/privacy/requests/"' in page
+    agent_page = client_for(users["agent"]).get("/").content.decode()
+    assert 'href="/privacy/access-log/"' not in agent_page and 'href="/privacy/requests/"' not in agent_page
