@@ -192,6 +192,20 @@ class EmployeeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
+    def clean(self, value: Any) -> Any:
+        # An id past the database's integer range is no one's: refuse it like any unknown choice, before the
+        # query (SQLite cannot even compare it: OverflowError, a server error).
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: the parent refuses it
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
 
 class ConcernedForm(StepForm):
     step, label = "concerned", _("Employees the complaint concerns")

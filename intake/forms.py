@@ -21,11 +21,18 @@ def _now_local() -> str:
     return timezone.localtime().strftime(DATETIME_LOCAL)
 
 
+def _plausible_year(value: dt.datetime) -> None:
+    # 0001-01-01 or 9999-12-31 is a typing error; the opening-hours calendar cannot even count from it.
+    if not 1990 <= value.year <= 2999:
+        raise forms.ValidationError(_("Give a date between 1990 and 2999."), code="out_of_range")
+
+
 def received_at_field() -> forms.DateTimeField:
     return forms.DateTimeField(
         label=_("Received"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("When the request arrived; it may be earlier than now."),
+        validators=[_plausible_year],
     )
 
 
