@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnlyModel
 from complaints.choices import (
     Action,
     AnswerMethod,
@@ -195,20 +196,14 @@ class ComplaintRecord(models.Model):
         return f"{self.complaint_id} {self.taken_at:%Y-%m-%d}"
 
 
-class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The complaint timeline is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The complaint timeline is append-only.")
-
-
 def redact_events(events: models.QuerySet[Any]) -> int:
     """The retention purge only: blank the notes and details (personal data), keep what happened when."""
     return models.QuerySet.update(events, note="", data={})
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(AppendOnlyModel):
+    APPEND_ONLY_MESSAGE = "The complaint timeline is append-only."
+
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("by"))
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -217,8 +212,6 @@ class ComplaintEvent(models.Model):
     to_state = models.CharField(_("to state"), max_length=20, choices=ComplaintState, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint event")
@@ -229,14 +222,6 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("The complaint timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The complaint timeline is append-only.")
 
 
 def entry_path(instance: InvestigationEntry, filename: str) -> str:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnlyModel
 from privacy.choices import (
     OPEN_REQUEST_STATES,
     AccessAction,
@@ -21,19 +22,11 @@ from privacy.choices import (
     RequestState,
 )
 
-APPEND_ONLY = "The access log is append-only."
 
-
-class AppendOnlyQuerySet(models.QuerySet["AccessLogEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
-
-
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnlyModel):
     """One look at (or export of) a person's data by a member of staff or the API."""
+
+    APPEND_ONLY_MESSAGE = "The access log is append-only."
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -63,8 +56,6 @@ class AccessLogEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("address"), max_length=500, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
@@ -79,14 +70,6 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.kind} {self.reference}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
 
 
 # --- data-subject requests ---------------------------------------------------------------------------
@@ -192,16 +175,10 @@ class SubjectRequest(models.Model):
         return self.is_open and self.due_at < (now or timezone.now())
 
 
-class EventQuerySet(models.QuerySet["SubjectRequestEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The request timeline is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The request timeline is append-only.")
-
-
-class SubjectRequestEvent(models.Model):
+class SubjectRequestEvent(AppendOnlyModel):
     """One step on a request's timeline: who, when, what, with a note. Written once, never changed."""
+
+    APPEND_ONLY_MESSAGE = "The request timeline is append-only."
 
     request = models.ForeignKey(SubjectRequest, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("by"))
@@ -212,8 +189,6 @@ class SubjectRequestEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("data-subject request event")
         verbose_name_plural = _("data-subject request events")
@@ -223,14 +198,6 @@ class SubjectRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("The request timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The request timeline is append-only.")
 
 
 class Restriction(models.Model):

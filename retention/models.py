@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnlyModel
 from retention.choices import DeletionKind, Record
 
-APPEND_ONLY = "The deletion log is append-only."
 
-
-class AppendOnlyQuerySet(models.QuerySet["DeletionLogEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(APPEND_ONLY)
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
-
-
-class DeletionLogEntry(models.Model):
+class DeletionLogEntry(AppendOnlyModel):
     """One kind of record changed by one erasure or one retention run. Never names the erased person."""
+
+    APPEND_ONLY_MESSAGE = "The deletion log is append-only."
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # None: the periodic retention task.
@@ -42,8 +33,6 @@ class DeletionLogEntry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("deletion log entry")
         verbose_name_plural = _("deletion log")
@@ -52,14 +41,6 @@ class DeletionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.what} {self.count}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(APPEND_ONLY)
 
 
 class AnonymisedTicket(models.Model):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.append_only import AppendOnlyModel
 from customers.choices import NotificationChannel
 from tickets.choices import (
     Action,
@@ -198,16 +199,10 @@ class StageClock(models.Model):
         return dt.timedelta(minutes=self.target_minutes)
 
 
-class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The ticket event log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The ticket event log is append-only.")
-
-
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnlyModel):
     """One action on a ticket. Never edited, never deleted."""
+
+    APPEND_ONLY_MESSAGE = "The ticket event log is append-only."
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket"))
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("by"))
@@ -218,8 +213,6 @@ class TicketEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
@@ -229,14 +222,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("The ticket event log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The ticket event log is append-only.")
 
 
 class WorkLogEntry(models.Model):
