@@ -18,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from common.sweeps import sweep_due
 
 if TYPE_CHECKING:
     from complaints.models import Complaint
@@ -57,18 +58,8 @@ def sweep(now: dt.datetime | None = None, *, batch: int = 500) -> int:
     from complaints.models import Complaint
 
     now = now or timezone.now()
-    handled = 0
-    while True:
-        ids = list(
-            Complaint.objects.filter(next_check_at__lte=now, state__in=PENDING_STATES)
-            .order_by("next_check_at", "id")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not ids:
-            return handled
-        for pk in ids:
-            _check_one(pk, now)
-            handled += 1
+    due = Complaint.objects.filter(next_check_at__lte=now, state__in=PENDING_STATES)
+    return sweep_due(due, _check_one, now, batch)
 
 
 def _check_one(pk: int, now: dt.datetime) -> None:

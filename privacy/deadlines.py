@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from common.sweeps import sweep_due
+
 if TYPE_CHECKING:
     from privacy.models import SubjectRequest
 
@@ -76,18 +78,8 @@ def sweep(now: dt.datetime | None = None, *, batch: int = 500) -> int:
     from privacy.models import SubjectRequest
 
     now = now or timezone.now()
-    handled = 0
-    while True:
-        ids = list(
-            SubjectRequest.objects.filter(next_check_at__lte=now, state__in=OPEN_REQUEST_STATES)
-            .order_by("next_check_at", "id")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not ids:
-            return handled
-        for pk in ids:
-            _check_one(pk, now)
-            handled += 1
+    due = SubjectRequest.objects.filter(next_check_at__lte=now, state__in=OPEN_REQUEST_STATES)
+    return sweep_due(due, _check_one, now, batch)
 
 
 def _check_one(pk: int, now: dt.datetime) -> None:
