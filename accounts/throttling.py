@@ -23,13 +23,15 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
 
+from common.clients import client_ip
+
 logger = logging.getLogger("pult.security")
 
 THROTTLED_CODE = "throttled"
 
 
 def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    return client_ip(request) or "unknown"
 
 
 def _digest(value: str) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.clients import client_ip
 from common.files import download
 from common.htmx import render_page_or_partial
 from common.pdf import pdf_response
@@ -87,7 +88,7 @@ def record(request: HttpRequest, year: int | None = None, sequence: int | None =
 
 
 def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request) or ""
 
 
 @login_not_required

@@ -116,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Login throttling (accounts.throttling): this many failed logins for one account name, or from one client
 # address, within the window lock further attempts (even with the right password) for the lock period.
+# Reverse proxies in front of Pult that append to X-Forwarded-For (common.clients): the client's address is
+# taken from that header only then; 0 means Pult is reached directly and the header is ignored.
+PULT_TRUSTED_PROXIES = env_int("PULT_TRUSTED_PROXIES", 0, minimum=0)
 PULT_LOGIN_FAILURES_PER_ACCOUNT = env_int("PULT_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
 PULT_LOGIN_FAILURES_PER_ADDRESS = env_int("PULT_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 PULT_LOGIN_FAILURE_WINDOW_MINUTES = env_int("PULT_LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)

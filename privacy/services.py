@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import ipaddress
 import logging
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.clients import client_ip
 from customers.models import Contact
 from privacy.choices import (
     EXPORT_KINDS,
@@ -52,14 +52,6 @@ _KIND_OF_MODEL = {
 def _field_length(name: str) -> int:
     field = AccessLogEntry._meta.get_field(name)
     return int(getattr(field, "max_length", 0) or 0)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    value = str(request.META.get("REMOTE_ADDR", "") or "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def _who(request_or_user: Any) -> tuple[Any, HttpRequest | None]:
@@ -103,7 +95,7 @@ def record_access(
             reference=reference[: _field_length("reference")],
             contact_id=contact if contact is None or isinstance(contact, int) else contact.pk,
             subject=subject[: _field_length("subject")],
-            ip_address=_client_ip(request) if request is not None else None,
+            ip_address=client_ip(request) if request is not None else None,
             path=request.get_full_path()[: _field_length("path")] if request is not None else "",
         )
         with transaction.atomic():

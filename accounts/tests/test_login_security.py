@@ -130,6 +130,36 @@ def test_twenty_failures_from_one_address_lock_that_address_only(settings):
     assert staff_login(colleague, "kiss.anna", PASSWORD).status_code == 302
 
 
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(settings):
+    """With one proxy in front, X-Forwarded-For names the client; without it the header counts for nothing."""
+    settings.PULT_LOGIN_FAILURES_PER_ADDRESS = 3
+    user_with_role(Role.AGENT, username="kiss.anna", password=PASSWORD)
+    proxy = "10.0.0.2"
+
+    def via_proxy(chain: str) -> Client:
+        client = english_client(proxy)
+        client.defaults["HTTP_X_FORWARDED_FOR"] = chain
+        return client
+
+    # No trusted proxy: a forged header does not move the attacker to a fresh address.
+    attacker = via_proxy("198.51.100.1")
+    for n in range(3):
+        staff_login(attacker, f"guess{n}", "wrong-password-1")
+    assert staff_login(via_proxy("198.51.100.2"), "kiss.anna", PASSWORD).status_code == 429
+
+    # One trusted proxy: the address it appended is the client's; what the client wrote before it is ignored.
+    settings.PULT_TRUSTED_PROXIES = 1
+    from django.core.cache import cache
+
+    cache.clear()
+    attacker = via_proxy("1.2.3.4, 203.0.113.9")
+    for n in range(3):
+        staff_login(attacker, f"guess{n}", "wrong-password-1")
+    assert staff_login(via_proxy("5.6.7.8, 203.0.113.9"), "kiss.anna", PASSWORD).status_code == 429
+    # A colleague behind the same proxy is not locked out with the attacker.
+    assert staff_login(via_proxy("198.51.100.7"), "kiss.anna", PASSWORD).status_code == 302
+
+
 def test_the_limits_come_from_the_settings(settings):
     settings.PULT_LOGIN_FAILURES_PER_ACCOUNT = 2
     user_with_role(Role.AGENT, username="kiss.anna", password=PASSWORD)
