@@ -12,6 +12,7 @@ import re
 import unicodedata
 import zipfile
 
+from common.filetypes import HEAD_BYTES, detect, is_executable
 from library.choices import FileType
 
 # The most text kept from one file, and the most XML read from one part of a zip (zip bombs).
@@ -21,8 +22,6 @@ MAX_PDF_PAGES = 2000
 
 _WHITESPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
-# Control characters other than tab, newline, carriage return and form feed: a sign of a binary file.
-_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def fold(text: str) -> str:
@@ -33,42 +32,13 @@ def fold(text: str) -> str:
 
 
 def detect_type(data: bytes) -> str | None:
-    """The FileType value of `data` judged by its content, or None if the library does not take it."""
-    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
-        return FileType.PDF.value
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return FileType.PNG.value
-    if data.startswith(b"\xff\xd8\xff"):
-        return FileType.JPEG.value
-    if data.startswith(b"PK\x03\x04"):
-        return _zip_type(data)
-    if data and _is_text(data):
-        return FileType.TEXT.value
-    return None
-
-
-def _zip_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names:
-                return FileType.DOCX.value
-            if "xl/workbook.xml" in names:
-                return FileType.XLSX.value
-            if "mimetype" in names and "content.xml" in names:
-                with archive.open("mimetype") as part:
-                    if part.read(100).strip() == FileType.ODT.value.encode():
-                        return FileType.ODT.value
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+    """The FileType value of `data` judged by its content (the same detection as every other upload,
+    `common.filetypes`), or None if the library does not take it; a program never."""
+    head = data[:HEAD_BYTES]
+    if is_executable(head):
         return None
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    sample = data[:65536]
-    if sample.startswith(b"\xef\xbb\xbf"):
-        sample = sample[3:]
-    return not _BINARY.search(sample)
+    kind = detect(head, io.BytesIO(data))
+    return kind if kind in FileType.values else None
 
 
 def decode_text(data: bytes) -> str:

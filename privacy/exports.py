@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy.choices import AccessKind, ExportState, RequestAction
@@ -259,7 +259,7 @@ def _readme(subject_request: SubjectRequest) -> str:
         lines = [
             _("Data held about you by %(company)s") % {"company": settings.PULT_COMPANY_NAME},
             _("Request number: %(number)s") % {"number": subject_request.number},
-            _("Prepared: %(when)s") % {"when": timezone.localtime().strftime("%Y. %m. %d. %H:%M")},
+            _("Prepared: %(when)s") % {"when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")},
             "",
             _("What this file contains:"),
             _("person.json – your contact data, your organisation, your portal account and any restriction"),
@@ -359,7 +359,7 @@ def download(*, export_pk: int, actor: Any) -> tuple[IO[bytes], SubjectExport]:
             raise ExportGone(
                 _("This export was already downloaded on %(when)s and has been deleted. Prepare a new one if needed.")
                 % {
-                    "when": timezone.localtime(export.downloaded_at).strftime("%Y. %m. %d. %H:%M")
+                    "when": formats.date_format(timezone.localtime(export.downloaded_at), "SHORT_DATETIME_FORMAT")
                     if export.downloaded_at
                     else ""
                 }

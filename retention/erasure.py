@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
@@ -85,7 +85,10 @@ def erasure_refusal(contact: Contact, *, now: dt.datetime | None = None) -> str 
         return _(
             "Complaint %(number)s of this person must be kept until %(date)s (the legal retention period of "
             "complaints)."
-        ) % {"number": kept.number, "date": timezone.localtime(kept.retain_until).strftime("%Y. %m. %d.")}
+        ) % {
+            "number": kept.number,
+            "date": formats.date_format(timezone.localtime(kept.retain_until), "SHORT_DATE_FORMAT"),
+        }
     open_numbers = list(
         Ticket.objects.filter(contact=contact)
         .exclude(state__in=[State.CLOSED, State.REJECTED])
@@ -287,7 +290,7 @@ def _erase_mail(
     condition = Q(ticket_id__in=ticket_ids)
     if contact.email:
         condition |= Q(sender_address__iexact=contact.email)
-    raw = ERASED_RAW.format(at=timezone.localtime(now).strftime("%Y. %m. %d. %H:%M")).encode("utf-8")
+    raw = ERASED_RAW.format(at=formats.date_format(timezone.localtime(now), "SHORT_DATETIME_FORMAT")).encode("utf-8")
     inbound = 0
     for message in InboundMessage.objects.filter(condition):
         inbound += scrub_rows(

@@ -162,7 +162,7 @@ def triggers_suspended(table: str, names: Sequence[str]) -> Iterator[None]:
                 for name, _definition in saved:
                     cursor.execute(f"DROP TRIGGER {quote(name)}")
             else:  # pragma: no cover - Pult runs on SQLite and PostgreSQL only
-                raise NotImplementedError(connection.vendor)
+                raise RuntimeError(f"Redaction knows the triggers of SQLite and PostgreSQL, not {connection.vendor}.")
         yield
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

@@ -80,3 +80,8 @@ def test_plain_text_in_the_windows_hungarian_code_page_is_read() -> None:
     data = "Tükörfúrógép – árvíztűrő".encode("cp1250")
     assert detect_type(data) == FileType.TEXT
     assert extract_text(data, FileType.TEXT, "a.txt") == "Tükörfúrógép – árvíztűrő"
+
+
+def test_a_script_is_not_taken_even_though_it_is_text() -> None:
+    assert detect_type(b"#!/bin/sh\nrm -rf ~\n") is None
+    assert detect_type("\ufeff#!/usr/bin/env python\nprint('x')\n".encode()) is None
