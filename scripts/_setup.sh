@@ -13,6 +13,6 @@ REQUIREMENTS=${1:-requirements/base.txt}
 STAMP=".venv/.installed-$(basename "$REQUIREMENTS")-$(cat requirements/*.txt | cksum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" -c requirements/lock.txt
   touch "$STAMP"
 fi
