@@ -5,4 +5,4 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self) -> None:
-        from common import security  # noqa: F401  (registers the production-mode system checks)
+        from common import collation, security  # noqa: F401  (Hungarian collation on SQLite; production checks)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from common.collation import hungarian
 from complaints import selectors, services
 from complaints.choices import (
     AnswerMethod,
@@ -172,7 +173,7 @@ def eligible_officers(complaint: Complaint) -> Any:
     return (
         User.objects.with_perm("complaints.investigate_complaint", is_active=True, include_superusers=False)
         .exclude(pk__in=complaint.concerned.values("pk"))
-        .order_by("last_name", "first_name", "username")
+        .order_by(hungarian("last_name"), hungarian("first_name"), "username")
     )
 
 
@@ -220,7 +221,9 @@ class ConcernedForm(StepForm):
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, complaint=complaint, **kwargs)
         self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("last_name", "first_name")
+            User.objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by(hungarian("last_name"), hungarian("first_name"))
         )
         if not self.is_bound:
             self.fields["employees"].initial = list(complaint.concerned.values_list("pk", flat=True))

@@ -5,6 +5,7 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.collation import hungarian
 from customers.choices import CustomerKind, NotificationChannel
 
 
@@ -36,7 +37,7 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        ordering = ["name"]
+        ordering = [hungarian("name")]
         indexes = [models.Index(fields=["name"])]
 
     def __str__(self) -> str:
@@ -76,7 +77,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["name"]
+        ordering = [hungarian("name")]
         indexes = [models.Index(fields=["name"])]
 
     def __str__(self) -> str:
@@ -109,7 +110,7 @@ class Module(models.Model):
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
-        ordering = ["name"]
+        ordering = [hungarian("name")]
 
     def __str__(self) -> str:
         return self.name

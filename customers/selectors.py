@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from common.collation import hungarian
 from customers.models import Contact, Module, phone_digits
 
 
@@ -17,8 +18,8 @@ def contact_search(*, query: str, limit: int = 20) -> QuerySet[Contact]:
     digits = phone_digits(query)
     if len(digits) >= 4:
         condition |= Q(phone_digits__contains=digits)
-    return contacts.filter(condition).order_by("name")[:limit]
+    return contacts.filter(condition).order_by(hungarian("name"))[:limit]
 
 
 def active_modules() -> QuerySet[Module]:
-    return Module.objects.filter(is_active=True).order_by("name")
+    return Module.objects.filter(is_active=True).order_by(hungarian("name"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.collation import hungarian
 from library.choices import EXTENSIONS, FileType, Visibility
 
 User = settings.AUTH_USER_MODEL
@@ -26,7 +27,7 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("document category")
         verbose_name_plural = _("document categories")
-        ordering = ["order", "name"]
+        ordering = ["order", hungarian("name")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -73,7 +74,7 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("library document")
         verbose_name_plural = _("library documents")
-        ordering = ["title", "id"]
+        ordering = [hungarian("title"), "id"]
         permissions = [
             ("manage_documents", _("Can publish and edit library documents")),
             ("link_document", _("Can link documents to tickets")),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from common.collation import hungarian
 from library.choices import Visibility
 from library.models import Document, DocumentVersion
 from library.text import fold
@@ -51,7 +52,7 @@ def search(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
     for word in fold(query).split(" ")[:MAX_SEARCH_WORDS]:
         if word:
             documents = documents.filter(search_text__contains=word)
-    return documents.order_by("title", "id")
+    return documents.order_by(hungarian("title"), "id")
 
 
 def with_list_columns(documents: QuerySet[Document]) -> QuerySet[Document]:
@@ -103,7 +104,7 @@ def linked_to_ticket(user: Any, ticket: Any) -> QuerySet[Document]:
         visible_to(user)
         .filter(ticket_links__ticket=ticket)
         .select_related("category", "current")
-        .order_by("title", "id")
+        .order_by(hungarian("title"), "id")
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.collation import hungarian
 from customers.choices import NotificationChannel
 from mail.choices import ImapSecurity, InboundStatus, MailboxPurpose, OutboundKind, OutboundStatus, TemplateKey
 from mail.credentials import ENV_NAME_PATTERN
@@ -85,7 +86,7 @@ class Mailbox(models.Model):
     class Meta:
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
-        ordering = ["name"]
+        ordering = [hungarian("name")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.collation import hungarian
 from mail.choices import OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from tickets.selectors import visible_to
@@ -37,7 +38,7 @@ def worker_status(request: HttpRequest) -> HttpResponse:
     context = {
         "pending": HUEY.pending_count(),
         "scheduled": HUEY.scheduled_count(),
-        "mailboxes": Mailbox.objects.order_by("name"),
+        "mailboxes": Mailbox.objects.order_by(hungarian("name")),
         "troubled": OutboundMessage.objects.filter(status__in=[OutboundStatus.FAILED, OutboundStatus.GIVEN_UP])
         .select_related("ticket")
         .order_by("-created_at")[:100],

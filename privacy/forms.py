@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from common.collation import hungarian
 from customers.models import Contact
 from privacy.choices import ObjectionDecision, RequestChannel, RequestKind, RequestState
 from privacy.selectors import AccessLogFilter, RequestFilter
@@ -22,7 +23,9 @@ class AccessLogSearchForm(forms.Form):
     person = forms.CharField(label=_("Person (name, e-mail or phone)"), required=False, max_length=200, strip=True)
     user = StaffUserField(
         label=_("Staff member"),
-        queryset=get_user_model().objects.filter(contact__isnull=True).order_by("last_name", "first_name", "username"),
+        queryset=get_user_model()
+        .objects.filter(contact__isnull=True)
+        .order_by(hungarian("last_name"), hungarian("first_name"), "username"),
         required=False,
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -117,7 +120,7 @@ class AssignForm(StepForm):
         label=_("Handler"),
         queryset=get_user_model()
         .objects.filter(is_active=True, contact__isnull=True)
-        .order_by("last_name", "username"),
+        .order_by(hungarian("last_name"), "username"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -125,7 +128,7 @@ class AssignForm(StepForm):
         users = get_user_model().objects.with_perm(  # type: ignore[attr-defined]
             "privacy.handle_subject_request", is_active=True, include_superusers=False
         )
-        self.fields["handler"].queryset = users.order_by("last_name", "username")  # type: ignore[attr-defined]
+        self.fields["handler"].queryset = users.order_by(hungarian("last_name"), "username")  # type: ignore[attr-defined]
 
 
 class VerifyIdentityForm(StepForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from common import filetypes
+from common.collation import hungarian
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from tickets import workflow
@@ -30,7 +31,9 @@ User = get_user_model()
 def executors() -> QuerySet[Any]:
     """Active members of the executor role: the people work is assigned to."""
     return (
-        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR).distinct().order_by("last_name", "first_name")
+        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR)
+        .distinct()
+        .order_by(hungarian("last_name"), hungarian("first_name"))
     )
 
 
