@@ -154,6 +154,8 @@ STORAGES = {
 # Uploaded files live outside the web root and are only served through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Lists count at most this many matching rows and then say "more than …" (counting a million rows is slow).
+PULT_LIST_COUNT_CAP = env_int("PULT_LIST_COUNT_CAP", 100_000, minimum=100)
 PULT_MAX_ATTACHMENT_BYTES = env_int("PULT_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -74,13 +75,60 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+class LookupSelect(forms.Select):
+    """A select that lists only the chosen row, with a search box that fills it from the server.
+
+    The customer and contact tables can hold tens of thousands of rows: a select with all of them would
+    make the ticket list slow and heavy. The search box belongs to no form, so typing does not filter.
+    """
+
+    template_name = "tickets/widgets/lookup_select.html"
+    lookup_url = ""
+    lookup_label = ""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"] |= {"lookup_url": self.lookup_url, "lookup_label": self.lookup_label}
+        return context
+
+
+LOOKUP_FIELDS = {"customer": Customer, "contact": Contact}
+LOOKUP_LIMIT = 30
+
+
+def lookup_choices(field: str, query: str) -> list[tuple[int, str]]:
+    """Rows of `field`'s model whose name (or a contact's customer) matches `query`, in Hungarian order."""
+    query = query.strip()[:100]
+    if field not in LOOKUP_FIELDS or not query:
+        return []
+    if field == "contact":
+        contacts = Contact.objects.select_related("customer").filter(
+            Q(name__icontains=query) | Q(customer__name__icontains=query) | Q(email__icontains=query)
+        )
+        return [(contact.pk, lookup_label(contact)) for contact in contacts[:LOOKUP_LIMIT]]
+    return [(customer.pk, str(customer)) for customer in Customer.objects.filter(name__icontains=query)[:LOOKUP_LIMIT]]
+
+
+def can_look_up(user: Any) -> bool:
+    """Those who see every ticket may search customers and contacts for the list's filters."""
+    return bool(user.has_perm("tickets.view_all_tickets"))
+
+
+def lookup_label(row: Any) -> str:
+    if isinstance(row, Contact):
+        return f"{row.name} ({row.customer.name})" if row.customer_id else row.name
+    return str(row)
+
+
 class TicketFilterForm(forms.Form):
     q = forms.CharField(label=_("Number or subject"), required=False)
     state = forms.MultipleChoiceField(label=_("State"), choices=State.choices, required=False)
     channel = forms.MultipleChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.all(), required=False)
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.all(), required=False, widget=LookupSelect
+    )
     contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.select_related("customer"), required=False
+        label=_("Contact"), queryset=Contact.objects.select_related("customer"), required=False, widget=LookupSelect
     )
     module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.all(), required=False)
     assignee = ExecutorChoiceField(label=_("Assignee"), queryset=User.objects.filter(is_active=True), required=False)
@@ -114,6 +162,20 @@ class TicketFilterForm(forms.Form):
             ("due", _("Deadline, soonest first")),
         ],
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        searchable = user is not None and can_look_up(user)
+        for name, model in LOOKUP_FIELDS.items():
+            field = self.fields[name]
+            widget = field.widget
+            widget.lookup_url = reverse("tickets:lookup", kwargs={"field": name}) if searchable else ""
+            widget.lookup_label = str(field.label).lower()
+            chosen = self.data.get(name, "") if self.is_bound else ""
+            rows = model.objects.filter(pk=int(chosen)) if str(chosen).isdigit() else model.objects.none()
+            if name == "contact":
+                rows = rows.select_related("customer")
+            widget.choices = [("", "—"), *((row.pk, lookup_label(row)) for row in rows[:1])]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

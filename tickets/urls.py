@@ -5,6 +5,7 @@ from tickets import views
 app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
+    path("lookup/<slug:field>/", views.filter_lookup, name="lookup"),
     path("<int:year>/<int:sequence>/", views.ticket_detail, name="detail"),
     path("<int:year>/<int:sequence>/pdf/", views.ticket_pdf, name="pdf"),
     path("<int:year>/<int:sequence>/steps/<slug:step>/", views.ticket_step, name="step"),

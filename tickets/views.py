@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.files import download
 from common.htmx import render_page_or_partial
+from common.pagination import LargeListPaginator
 from common.pdf import letterhead, pdf_response, render_pdf
 from privacy.choices import AccessAction
 from privacy.services import record_access
 from tickets import selectors, workflow
 from tickets.choices import FeedbackOutcome
-from tickets.forms import FEEDBACK_STEPS, STEP_FORMS, StepForm, TicketFilterForm
+from tickets.forms import (
+    FEEDBACK_STEPS,
+    LOOKUP_FIELDS,
+    STEP_FORMS,
+    StepForm,
+    TicketFilterForm,
+    can_look_up,
+    lookup_choices,
+)
 from tickets.models import Attachment, Feedback, Letter, Ticket
 
 PAGE_SIZE = 25
@@ -67,10 +75,10 @@ def _ticket_url(ticket: Ticket) -> str:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     if not can_list_tickets(request.user):
         raise PermissionDenied()
-    form = TicketFilterForm(request.GET)
+    form = TicketFilterForm(request.GET, user=request.user)
     filters, sort = form.to_filter()
     tickets = selectors.ticket_list(user=request.user, filters=filters, sort=sort)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -221,3 +229,15 @@ def ticket_pdf(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     pdf = render_pdf("tickets/pdf/summary.html", context, request=request)
     record_access(request, action=AccessAction.PDF, obj=ticket, contact=ticket.contact)
     return pdf_response(pdf, f"feladat-{ticket.year}-{ticket.sequence:06d}.pdf")
+
+
+@require_GET
+def filter_lookup(request: HttpRequest, field: str) -> HttpResponse:
+    """Options for the ticket list's customer or contact filter: the rows whose name matches the search."""
+    if not can_look_up(request.user):
+        raise PermissionDenied()
+    if field not in LOOKUP_FIELDS:
+        raise Http404()
+    choices = lookup_choices(field, request.GET.get("q", ""))
+    context = {"choices": choices, "nothing": _("No match")}
+    return render(request, "tickets/partials/_lookup_options.html", context)

@@ -127,6 +127,7 @@ GET_200: dict[str, Callable[[User], bool]] = {
     "accounts:session_end_others": _nobody,
     "accounts:two_factor": _anyone,
     "tickets:list": _TICKET_WORK,
+    "tickets:lookup": _perm("tickets.view_all_tickets"),
     "tickets:detail": _SEES_TICKETS,
     "tickets:pdf": _SEES_TICKETS,
     "tickets:step": _nobody,
@@ -256,6 +257,7 @@ def fill(route: Route, objects: Objects) -> str | None:
         "token": "c0ffee-0123456789abcdef",
         "app_label": "customers",
         "url": "nincs-ilyen/",
+        "field": "contact",
     }
     if "pk" in template:
         pk_by_prefix = [

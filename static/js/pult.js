@@ -25,3 +25,12 @@ document.addEventListener("change", function (event) {
   var control = event.target.closest && event.target.closest("[data-autosubmit]");
   if (control && control.form) control.form.submit();
 });
+// A search box that fills a select (data-lookup, the ticket list's customer and contact filters): typing in
+// it must not send the filter form it sits in, so its change event stops before reaching the form.
+document.addEventListener(
+  "change",
+  function (event) {
+    if (event.target.matches && event.target.matches("[data-lookup]")) event.stopPropagation();
+  },
+  true
+);
