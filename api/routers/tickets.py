@@ -156,8 +156,30 @@ class TicketDetailOut(TicketOut):
     attachments: list[AttachmentOut]
 
 
-def detail(user: Any, ticket: Ticket) -> dict[str, Any]:
-    """The ticket page's content for `user`, in a fixed number of queries."""
+def detail(user: Any, ticket: Ticket, *, just_registered: bool = False) -> dict[str, Any]:
+    """The ticket page's content for `user`, in a fixed number of queries.
+
+    A ticket `just_registered` has no logs, messages or files yet, and only its registration event: its
+    answer is built without asking the database for them (registration is the API's busiest write).
+    """
+    if just_registered:
+        lists = ("work_logs", "test_logs", "consultations", "notifications", "letters", "attachments")
+        empty: dict[str, Any] = {name: [] for name in lists}
+        return _ticket_fields(user, ticket, minutes_total=0) | empty | {"timeline": list(selectors.timeline(ticket))}
+    return _ticket_fields(
+        user, ticket, minutes_total=ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0
+    ) | {
+        "timeline": list(selectors.timeline(ticket)),
+        "work_logs": list(ticket.work_logs.select_related("author")),
+        "test_logs": list(ticket.test_logs.select_related("author")),
+        "consultations": list(ticket.consultations.select_related("author")),
+        "notifications": list(ticket.notifications.select_related("recorded_by")),
+        "letters": list(ticket.letters.select_related("prepared_by")),
+        "attachments": list(ticket.attachments.all()),
+    }
+
+
+def _ticket_fields(user: Any, ticket: Ticket, *, minutes_total: int) -> dict[str, Any]:
     data = {name: getattr(ticket, name) for name in TicketOut.model_fields}
     return data | {
         "description": ticket.description,
@@ -169,15 +191,8 @@ def detail(user: Any, ticket: Ticket) -> dict[str, Any]:
         "closed_at": ticket.closed_at,
         "reopen_count": ticket.reopen_count,
         "open_questions": ticket.open_questions,
-        "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
+        "minutes_total": minutes_total,
         "allowed_steps": [name for name in workflow.allowed_steps(user, ticket) if name in STEPS],
-        "timeline": list(selectors.timeline(ticket)),
-        "work_logs": list(ticket.work_logs.select_related("author")),
-        "test_logs": list(ticket.test_logs.select_related("author")),
-        "consultations": list(ticket.consultations.select_related("author")),
-        "notifications": list(ticket.notifications.select_related("recorded_by")),
-        "letters": list(ticket.letters.select_related("prepared_by")),
-        "attachments": list(ticket.attachments.all()),
     }
 
 
@@ -281,7 +296,7 @@ def register_ticket(request: HttpRequest, body: RegisterIn) -> Status[dict[str, 
         priority=body.priority,
         received_at=body.received_at,
     )
-    return Status(201, fresh(request, ticket))
+    return Status(201, detail(user, ticket, just_registered=True))
 
 
 def _module(module_id: int | None) -> Module | None:
