@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, installation_secret
@@ -49,10 +50,13 @@ INSTALLED_APPS = [
     "webhooks",
     "privacy",
     "retention",
+    "search",
     "demo",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request metrics (monitoring)
     "django.middleware.security.SecurityMiddleware",
     "common.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PortalAccountsStayInPortalMiddleware",
     "accounts.session_security.TwoFactorEnrolmentMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +111,19 @@ else:
             },
         }
     }
+# PULT_DB_POOL=1: a psycopg connection pool per process instead of persistent connections (docs/deployment.md).
+if env_bool("PULT_DB_POOL", False):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("PULT_DB_POOL=1 needs PostgreSQL (a postgres:// DATABASE_URL).")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections together with a pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("PULT_DB_POOL_MIN", 2, minimum=0),
+        "max_size": env_int("PULT_DB_POOL_MAX", 10, minimum=1),
+        "timeout": env_int("PULT_DB_POOL_TIMEOUT", 30, minimum=1),
+    }
+# Behind PgBouncer in transaction mode: no server-side cursors (QuerySet.iterator() on PostgreSQL uses them).
+if env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,7 +159,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["common.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -151,7 +169,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploaded files live outside the web root and are only served through permission-checked views.
+# Uploaded files live outside the web root and are only served through permission-checked views: in a directory
+# (MEDIA_ROOT; with several machines one they all mount, e.g. NFS) or, with PULT_STORAGE=s3, in an S3-compatible
+# object store through django-storages (docs/deployment.md).
+PULT_STORAGE = env_str("PULT_STORAGE", "filesystem")
+if PULT_STORAGE == "s3":
+    _s3_options: dict[str, str | bool | None] = {
+        "bucket_name": env_str("PULT_S3_BUCKET", ""),
+        "location": env_str("PULT_S3_PREFIX", ""),
+        "endpoint_url": env_str("PULT_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("PULT_S3_REGION", "") or None,
+        # Empty: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, instance roles).
+        "access_key": env_str("PULT_S3_ACCESS_KEY", "") or None,
+        "secret_key": env_str("PULT_S3_SECRET_KEY", "") or None,
+        "addressing_style": env_str("PULT_S3_ADDRESSING_STYLE", "") or None,  # "path" for most self-hosted stores
+        "file_overwrite": False,  # like the directory: a second upload of the same name gets a new name
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}  # type: ignore[dict-item]
+    if not _s3_options["bucket_name"]:
+        raise ImproperlyConfigured("PULT_STORAGE=s3 needs PULT_S3_BUCKET.")
+elif PULT_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"PULT_STORAGE={PULT_STORAGE!r} is neither 'filesystem' nor 's3'.")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 # Lists count at most this many matching rows and then say "more than …" (counting a million rows is slow).
@@ -165,6 +205,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # proxy sits in front). Content-Security-Policy and Permissions-Policy: common.security.
 PULT_HTTPS = env_bool("PULT_HTTPS", False)
 SECURE_SSL_REDIRECT = PULT_HTTPS
+# Load balancers and Prometheus reach each web process directly over plain HTTP (monitoring).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PULT_HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PULT_HTTPS
 if env_bool("PULT_PROXY_SSL_HEADER", PULT_HTTPS):
@@ -257,6 +299,10 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": env_str("HUEY_FILE", str(VAR_DIR / "huey.sqlite3"))}
+
+# Monitoring (monitoring/): /metrics answers only requests with "Authorization: Bearer <PULT_METRICS_TOKEN>" when
+# it is set, otherwise only requests from this machine (loopback) that no proxy forwarded.
+PULT_METRICS_TOKEN = env_str("PULT_METRICS_TOKEN", "")
 
 LOGGING = {
     "version": 1,

@@ -25,5 +25,6 @@ urlpatterns = [
     path("portal/privacy/", privacy_notice, name="privacy_notice"),
     path("portal/", include("portal.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("", include("monitoring.urls")),  # /health/live, /health/ready, /metrics
     path("", include("dashboard.urls")),
 ]

@@ -12,9 +12,6 @@ from library.choices import Visibility
 from library.models import Document, DocumentVersion
 from library.text import fold
 
-# A query of more words than this is cut: each word is one LIKE over the whole library.
-MAX_SEARCH_WORDS = 8
-
 
 def is_staff_reader(user: Any) -> bool:
     """A staff member (not a portal account) who may open the library's staff pages."""
@@ -48,10 +45,12 @@ def page_scope(user: Any) -> QuerySet[Document]:
 
 
 def search(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
-    """Documents whose folded text holds every word of `query`, accents and case aside; by title."""
-    for word in fold(query).split(" ")[:MAX_SEARCH_WORDS]:
-        if word:
-            documents = documents.filter(search_text__contains=word)
+    """Documents whose text holds every word of `query` (the search app's full-text index: accents, case and
+    Hungarian word forms aside; the last word may be the start of a word); by title. An empty query: all."""
+    if fold(query):
+        from search.selectors import matching, parse_query
+
+        documents = matching(documents, parse_query(query))
     return documents.order_by(hungarian("title"), "id")
 
 

@@ -27,6 +27,7 @@ from mail.choices import InboundStatus, MailboxPurpose, OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.outbound import acknowledgement_queue, fax_acknowledgement_queue
 from mail.parsing import ParsedAttachment, ParsedMessage, parse
+from search.indexing import reindex_once
 from tickets import workflow
 from tickets.choices import Channel
 from tickets.models import Ticket
@@ -53,7 +54,7 @@ def message_ingest(*, raw: bytes, mailbox: Mailbox | None = None) -> IngestResul
     if existing is not None:
         return IngestResult(existing, duplicate=True)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reindex_once():
             message = _store(raw, parsed, mailbox)
             _route(message, parsed, mailbox)
             message.save()

@@ -30,6 +30,7 @@ from retention.redaction import (
     scrub_rows,
     triggers_suspended,
 )
+from search.indexing import reindex_tickets
 
 ERASED_NAME = "Törölt személy #{id}"
 ERASED_RAW = "[Az eredeti üzenetet adatvédelmi törlés miatt eltávolítottuk: {at}]"
@@ -131,6 +132,7 @@ def erase_contact(*, contact: Contact, actor: Any, reason: str) -> ErasureReport
         report.tickets = redact_tickets(ticket_ids, identifiers, report.counts, own_contact=contact, now=now)
         _erase_mail(contact, identifiers, ticket_ids, report.counts, now)
         _erase_intake_sheets(contact, identifiers, ticket_ids, report.counts)
+        reindex_tickets(ticket_ids)  # the search index held the old texts (written with update(), no signals)
         _erase_complaints(contact, report.counts, now)
         _erase_access_log(contact, identifiers, report.counts)
         _erase_admin_log(contact, identifiers, report.counts)

@@ -89,6 +89,7 @@ def closed_ticket_candidates(now: dt.datetime) -> models.QuerySet[Any]:
 
 def anonymise_closed_tickets(tickets: models.QuerySet[Any], now: dt.datetime) -> int:
     from retention.erasure import identifiers_of, is_erased, redact_tickets
+    from search.indexing import reindex_tickets
 
     done = 0
     for ticket in tickets.select_related("contact"):
@@ -100,6 +101,7 @@ def anonymise_closed_tickets(tickets: models.QuerySet[Any], now: dt.datetime) ->
                     delete_files=False,
                 )  # fmt: skip
                 _blank_messages_of(ticket, identifiers_of(ticket.contact))
+                reindex_tickets([ticket.pk])  # the search index must not keep the words just removed
             AnonymisedTicket.objects.create(ticket=ticket, at=now)
             done += 1
     return done

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
@@ -117,11 +117,20 @@ def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "-received") ->
         tickets = tickets.filter(received_at__lt=end)
     if filters.deadline:
         tickets = with_deadline(tickets, filters.deadline, timezone.now())
-    if filters.text:
-        text = filters.text.strip()
-        condition = Q(subject__icontains=text) | Q(number__icontains=text)
-        tickets = tickets.filter(condition)
+    if filters.text.strip():
+        return with_list_columns(with_search(tickets, filters.text, sort))
     return with_list_columns(tickets).order_by(*SORTS.get(sort, SORTS["-received"]))
+
+
+def with_search(tickets: QuerySet[Ticket], text: str, sort: str) -> QuerySet[Ticket]:
+    """The tickets matching the search text (search app: full text, accents aside, Hungarian word forms; or
+    the ticket number), by rank unless the user chose an order."""
+    from search.selectors import order_by_rank, search_tickets
+
+    found = search_tickets(tickets, text)
+    if sort in SORTS and sort != "-received":
+        return found.order_by(*SORTS[sort])
+    return order_by_rank(found, "-received_at", "-id")
 
 
 def timeline(ticket: Ticket) -> QuerySet[TicketEvent]:

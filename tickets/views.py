@@ -78,7 +78,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     form = TicketFilterForm(request.GET, user=request.user)
     filters, sort = form.to_filter()
     tickets = selectors.ticket_list(user=request.user, filters=filters, sort=sort)
-    page = LargeListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.text.strip():
+        from search.selectors import COUNT_CAP, attach_snippets
+
+        page = LargeListPaginator(tickets, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+        attach_snippets(page.object_list, filters.text)
+    else:
+        page = LargeListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

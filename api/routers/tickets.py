@@ -222,7 +222,14 @@ class TicketFilters(Schema):
     received_from: Day | None = None
     received_to: Day | None = None
     deadline: Literal["overdue", "today", "soon", "waiting"] | None = None
-    q: Text = Field("", max_length=200, description="Part of the number or the subject.")
+    q: Text = Field(
+        "",
+        max_length=200,
+        description=(
+            "Full-text search: words of the subject, description, e-mails and logs (accents and Hungarian"
+            " word endings aside), or the number."
+        ),
+    )
     sort: Literal["-received", "received", "-number", "number"] = "-received"
     cursor: Text | None = Field(None, max_length=500, description="next_cursor of the previous page.")
     limit: int = Field(25, ge=1, le=MAX_LIMIT)

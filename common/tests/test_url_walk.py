@@ -67,6 +67,10 @@ PUBLIC = {
     "complaints:public_form",
     "api-v1:openapi-json",
     "api-v1:openapi-view",
+    # Health and metrics (monitoring): no personal data; /metrics answers this machine only (or a token).
+    "monitoring:live",
+    "monitoring:ready",
+    "monitoring:metrics",
 }
 # Addresses that only log someone out (they answer anyone, and leave the visitor logged out).
 LOGOUT = {"logout", "admin:logout", "portal:logout"}

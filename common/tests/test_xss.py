@@ -137,6 +137,8 @@ def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
             "/",
             "/tickets/",
             "/tickets/?q=img",
+            "/tickets/?q=onerror+alert",  # the search's highlighted subject and snippet (<mark> only)
+            "/tickets/?q=svg+onload",
             f"/tickets/{ticket.year}/{ticket.sequence}/",
             f"/tickets/{mailed.year}/{mailed.sequence}/",
             "/intake/contacts/?q=Kov",

@@ -19,6 +19,7 @@ from retention.models import DeletionLogEntry
 from retention.rules import apply_rules, plan
 from retention.tasks import retention_task
 from retention.tests.helpers import NAME, closed_phone_ticket, person, raw_mail
+from search.selectors import search_tickets
 from tickets.models import Attachment, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,7 @@ def test_the_real_run_changes_and_logs_and_a_second_run_changes_nothing_more(
     ticket.refresh_from_db()
     assert NAME not in ticket.description and "[törölve]" in ticket.description
     assert ticket.number and ticket.state == "closed"
+    assert not search_tickets(Ticket.objects.filter(pk=ticket.pk), NAME).exists()  # nor does the search index
     assert bytes(InboundMessage.objects.get().raw) == b""
     assert not storage.exists(stored_name)
     assert list(AccessLogEntry.objects.values_list("pk", flat=True)) == [old_records["recent_log"].pk]
