@@ -19,7 +19,10 @@ COLLATION = "hu-HU-x-icu"
 
 # The Hungarian alphabet. Long and short vowels share a letter (primary weight) and differ only when
 # the words are otherwise equal, as in the Hungarian spelling rules (helyesírási szabályzat 15.).
-_ALPHABET = "a b c cs d dz dzs e f g gy h i j k l ly m n ny o ö p q r s sz t ty u ü v w x y z zs".split()
+_ALPHABET = [
+    *("a", "b", "c", "cs", "d", "dz", "dzs", "e", "f", "g", "gy", "h", "i", "j", "k", "l", "ly", "m", "n"),
+    *("ny", "o", "ö", "p", "q", "r", "s", "sz", "t", "ty", "u", "ü", "v", "w", "x", "y", "z", "zs"),
+]
 _PRIMARY = {letter: index for index, letter in enumerate(_ALPHABET)}
 _SHORT = {"á": "a", "é": "e", "í": "i", "ó": "o", "ő": "ö", "ú": "u", "ű": "ü"}
 _DIGRAPHS = ("dzs", "cs", "dz", "gy", "ly", "ny", "sz", "ty", "zs")

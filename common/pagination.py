@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 
 
 class LargeListPaginator(Paginator):
+    object_list: QuerySet[Any]
+
     def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap if cap is not None else settings.PULT_LIST_COUNT_CAP
@@ -37,4 +39,4 @@ class LargeListPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = list(self.object_list.filter(pk__in=keys)) if keys else []
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)

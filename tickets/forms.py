@@ -172,7 +172,8 @@ class TicketFilterForm(forms.Form):
             widget.lookup_url = reverse("tickets:lookup", kwargs={"field": name}) if searchable else ""
             widget.lookup_label = str(field.label).lower()
             chosen = self.data.get(name, "") if self.is_bound else ""
-            rows = model.objects.filter(pk=int(chosen)) if str(chosen).isdigit() else model.objects.none()
+            everyone = model._default_manager.all()
+            rows = everyone.filter(pk=int(chosen)) if str(chosen).isdigit() else everyone.none()
             if name == "contact":
                 rows = rows.select_related("customer")
             widget.choices = [("", "—"), *((row.pk, lookup_label(row)) for row in rows[:1])]
