@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
@@ -20,6 +22,11 @@ def system_user() -> User:
         user.save(update_fields=["password"])
         user.user_permissions.set(system_permissions())
     return user
+
+
+def is_system_actor(actor: Any) -> bool:
+    """Whether `actor` is the system user of automatic intake (no query: by its reserved username)."""
+    return getattr(actor, "username", None) == SYSTEM_USERNAME
 
 
 def system_permissions() -> list[Permission]:

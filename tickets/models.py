@@ -97,6 +97,10 @@ class Ticket(models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
     warn_at = models.DateTimeField(_("warning from"), null=True, blank=True, editable=False)
     waiting_since = models.DateTimeField(_("waiting for the user since"), null=True, blank=True, editable=False)
+    # A message from the user that no member of staff has acted on yet (the agent's "replies" queue).
+    reply_waiting_since = models.DateTimeField(
+        _("reply from the user waiting since"), null=True, blank=True, editable=False
+    )
     # Bumped by every workflow step; a form carries the version it was shown with (concurrent edits).
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -118,6 +122,12 @@ class Ticket(models.Model):
             models.Index(
                 fields=["waiting_since"], condition=models.Q(waiting_since__isnull=False), name="ticket_waiting"
             ),
+            models.Index(
+                fields=["reply_waiting_since"],
+                condition=models.Q(reply_waiting_since__isnull=False),
+                name="ticket_reply_waiting",
+            ),
+            models.Index(fields=["updated_at"], condition=models.Q(open_questions__gt=0), name="ticket_open_questions"),
         ]
         permissions = [
             ("view_all_tickets", _("Can see every ticket")),

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
-from tickets.choices import OPEN_STATES, Action, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
+from tickets.choices import OPEN_STATES, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
 from tickets.models import Consultation, Feedback, Notification, Ticket, TicketEvent
 
 
@@ -144,10 +144,6 @@ def open_questions(ticket: Ticket) -> QuerySet[Consultation]:
     ).select_related("author")
 
 
-# The latest event of the outer ticket: a reply from the user waits for the agent until someone acts after it.
-_last_event_action = TicketEvent.objects.filter(ticket=OuterRef("pk")).order_by("-at", "-id").values("action")[:1]
-
-
 def dispatcher_queue(user: Any) -> QuerySet[Ticket]:
     return with_list_columns(visible_to(user)).filter(state=State.DISPATCHING).order_by("received_at", "id")
 
@@ -190,11 +186,9 @@ def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
         )
         .order_by("solved_at", "id"),
         "to_close": tickets.filter(state=State.NOTIFIED).order_by("updated_at", "id"),
-        "replies": tickets.filter(state__in=OPEN_STATES)
-        .annotate(last_action=Subquery(_last_event_action))
-        .filter(last_action=Action.MESSAGE_RECEIVED)
-        .order_by("updated_at", "id"),
+        # Both through partial indexes or a small table: never a pass over the whole registry.
+        "replies": tickets.filter(reply_waiting_since__isnull=False).order_by("reply_waiting_since", "id"),
         "feedback": tickets.filter(
-            Exists(Feedback.objects.filter(ticket=OuterRef("pk"), outcome=FeedbackOutcome.PENDING))
+            pk__in=Feedback.objects.filter(outcome=FeedbackOutcome.PENDING).values("ticket_id")
         ).order_by("updated_at", "id"),
     }

@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import is_system_actor
 from common import filetypes
 from customers.models import Contact, Module
 from tickets import deadlines
 from tickets.choices import (
+    OPEN_STATES,
     Action,
     Channel,
     ConsultationKind,
@@ -388,6 +390,10 @@ def _apply(
         data = (change(locked) if change else None) or {}
         if step.to_state is not None:
             locked.state = step.to_state
+        if step.action == Action.MESSAGE_RECEIVED:
+            locked.reply_waiting_since = locked.reply_waiting_since or now
+        elif not is_system_actor(actor) or locked.state not in OPEN_STATES:
+            locked.reply_waiting_since = None  # someone acted after the user's message (attaching its files does not)
         clock = deadlines.on_state_change(locked, from_state, locked.state, now)
         if clock:
             data = {**data, "clock": clock}

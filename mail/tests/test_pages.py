@@ -11,7 +11,7 @@ from common.testing.workflow import advance, register
 from mail.models import InboundMessage
 from mail.services import message_ingest
 from tickets import workflow
-from tickets.choices import FeedbackOutcome, State
+from tickets.choices import Action, FeedbackOutcome, State
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,23 @@ def test_a_reply_waits_in_the_agent_queue_until_someone_acts_on_the_ticket(users
     assert "Még mindig nem nyomtat." in page
     workflow.consult_user(ticket=ticket, actor=users["agent"], summary="Visszahívtam.")
     assert ticket.number not in section(agent.get("/").content.decode(), "queue-replies")
+
+
+def test_a_reply_with_a_file_or_followed_by_a_deadline_warning_still_waits_for_the_agent(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    attachment = (
+        'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+        "Csatolom a képet.\r\n--B\r\nContent-Type: application/pdf\r\n"
+        'Content-Disposition: attachment; filename="hiba.pdf"\r\n\r\n%PDF-1.4 hiba\r\n--B--\r\n'
+    )
+    raw = (
+        f"From: eva@ugyfel.example\r\nSubject: Re: [{ticket.number}] Nyomtató\r\nMessage-ID: <f1@ugyfel.example>\r\n"
+        f"MIME-Version: 1.0\r\n{attachment}"
+    ).encode()
+    message_ingest(raw=raw)  # the system attaches the file after recording the message: nobody acted yet
+    workflow.note_event(ticket, Action.SLA_WARNING, note="80%")  # nor is a warning anyone acting
+    agent = client_for(users["agent"])
+    assert ticket.number in section(agent.get("/").content.decode(), "queue-replies")
 
 
 @pytest.mark.parametrize(
