@@ -4,10 +4,15 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from customers.choices import NotificationChannel
-from tickets.choices import Channel, NotificationOutcome, Stage, State
+from tickets.choices import Action, Channel, NotificationOutcome, Stage, State
 from tickets.choices import TestOutcome as Outcome
 
 register = template.Library()
@@ -92,3 +97,48 @@ def minutes_as_hours(minutes: int) -> str:
 @register.filter
 def duration_minutes(value: dt.timedelta | None) -> int:
     return int(value / dt.timedelta(minutes=1)) if value else 0
+
+
+@register.simple_tag
+def timeline_items(events: Any) -> str:
+    """The timeline's items. Built here rather than in a template loop: a ticket can have hundreds of events,
+    and the template engine's per-variable lookups made a 200-event page take a quarter of a second."""
+    system = _("system")
+    # Django's get_action_display() translates every choice on each call: look the labels up once.
+    actions = {value: str(label) for value, label in Action.choices}
+    states = {value: str(label) for value, label in State.choices}
+    items = []
+    for event in events:
+        transition = (
+            format_html(
+                '<span class="transition">{} → {}</span>',
+                states.get(event.from_state) or "—",
+                states.get(event.to_state, ""),
+            )
+            if event.from_state != event.to_state
+            else ""
+        )
+        note = (
+            format_html('<div class="note">{}</div>', linebreaksbr(event.note, autoescape=True)) if event.note else ""
+        )
+        details = event_details(event)
+        details_html = (
+            format_html('<dl class="details">{}</dl>', format_html_join("", "<dt>{}</dt><dd>{}</dd>", details))
+            if details
+            else ""
+        )
+        actor = event.actor.display_name if event.actor_id is not None and event.actor.display_name else system
+        items.append(
+            format_html(
+                '<li class="event action-{}">\n<div class="when">{}</div>\n<div class="what"><strong>{}</strong>\n'
+                '{} <span class="who">{}</span>\n{}{}</div>\n</li>',
+                event.action,
+                date_format(localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                actions.get(event.action, event.action),
+                transition,
+                actor,
+                note,
+                details_html,
+            )
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 (every part above is escaped by format_html)
