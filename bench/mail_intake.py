@@ -4,8 +4,8 @@
     .venv/bin/python bench/mail_intake.py --database postgres  # PostgreSQL (127.0.0.1:5432, trust auth)
     .venv/bin/python bench/mail_intake.py --messages 1000 --mailgate-messages 200
 
-Each run uses a fresh database (a temporary SQLite file, or a PostgreSQL database `pult_bench` created and
-dropped), migrates it, generates realistic Hungarian messages (3–9 KB of text, every fifth with a 40 KB
+Each run uses a fresh database (a temporary SQLite file, or a PostgreSQL database `pult_bench_mail`
+created and dropped), migrates it, generates realistic Hungarian messages (3–9 KB of text, every fifth with a 40 KB
 PDF attachment), then measures:
 - IMAP: the messages are appended to a private Dovecot, then one `mailbox_fetch` reads them all;
 - mailgate: each message is piped into its own `manage.py mailgate` process, as a mail server does,
@@ -69,8 +69,9 @@ def _b64_bytes(data: bytes) -> str:
 def prepare_database(kind: str, workdir: Path) -> dict[str, str]:
     if kind == "sqlite":
         return {"SQLITE_PATH": str(workdir / "bench.sqlite3")}
-    url = "postgres://postgres@127.0.0.1:5432/pult_bench"
-    for statement in ("DROP DATABASE IF EXISTS pult_bench", "CREATE DATABASE pult_bench"):
+    # Its own database: `pult_bench` holds the data of `python -m bench generate`.
+    url = "postgres://postgres@127.0.0.1:5432/pult_bench_mail"
+    for statement in ("DROP DATABASE IF EXISTS pult_bench_mail", "CREATE DATABASE pult_bench_mail"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", statement], check=True)
     return {"DATABASE_URL": url}
 
@@ -133,6 +134,8 @@ def main() -> None:
     print(f"IMAP intake:     {len(messages) / elapsed:8.1f} messages/s ({elapsed:.1f} s for {len(messages)})")
 
     piped = [message(100_000 + number, rng) for number in range(options.mailgate_messages)]
+    if not piped:
+        return
     started = time.perf_counter()
     for raw in piped:
         subprocess.run([sys.executable, "manage.py", "mailgate"], input=raw, capture_output=True, check=True, env=env)

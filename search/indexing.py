@@ -22,6 +22,8 @@ from search.choices import EntryKind
 from search.models import MAX_BODY_CHARS, SearchEntry
 
 Progress = Callable[[str], None]
+# Automatic e-mails say nothing a search should find (and the deadline sweep writes many staff alerts).
+UNINDEXED_OUTBOUND = ("acknowledgement", "staff_alert")
 
 
 def _uses_terms() -> bool:
@@ -41,14 +43,13 @@ def _entry_values(title: str, parts: Iterable[str]) -> dict[str, str]:
 
 def _ticket_text_sources(where: dict[str, Any]) -> list[QuerySet[Any, Any]]:
     """(ticket id, text) of everything written on the tickets: logs, consultations, feedback, e-mails."""
-    from mail.choices import OutboundKind
     from mail.models import InboundMessage, OutboundMessage
     from tickets.models import Consultation, Feedback, TestLogEntry, WorkLogEntry
 
     def of(queryset: QuerySet[Any], field: str) -> QuerySet[Any, Any]:
         return queryset.filter(**where).exclude(**{field: ""}).order_by().values_list("ticket_id", field)
 
-    outbound = OutboundMessage.objects.exclude(kind__in=[OutboundKind.ACKNOWLEDGEMENT, OutboundKind.STAFF_ALERT])
+    outbound = OutboundMessage.objects.exclude(kind__in=UNINDEXED_OUTBOUND)
     return [
         of(WorkLogEntry.objects.all(), "note"),
         of(TestLogEntry.objects.all(), "note"),

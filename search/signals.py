@@ -42,7 +42,18 @@ def _record_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any
     indexing.reindex_ticket(instance.ticket_id)
 
 
+@receiver(post_save, sender=OutboundMessage, dispatch_uid="search_OutboundMessage_saved")
+def _outbound_saved(sender: Any, instance: OutboundMessage, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """An e-mail's text is fixed when it is written: later saves (sending, retries, bounces) change only its
+    state, and acknowledgements and staff alerts are not indexed at all (the deadline sweep writes many)."""
+    if created and instance.kind not in indexing.UNINDEXED_OUTBOUND:
+        _record_changed(sender, instance, raw=raw)
+
+
 for _model in TICKET_RECORDS:
+    if _model is OutboundMessage:
+        post_delete.connect(_record_changed, sender=_model, dispatch_uid=f"search_{_model.__name__}_deleted")
+        continue
     post_save.connect(_record_changed, sender=_model, dispatch_uid=f"search_{_model.__name__}_saved")
     post_delete.connect(_record_changed, sender=_model, dispatch_uid=f"search_{_model.__name__}_deleted")
 

@@ -24,6 +24,12 @@ def state_label(value: str) -> str:
 
 
 @register.filter
+def channel_label(value: str) -> str:
+    """A channel's label (like get_channel_display, without translating every choice on each call)."""
+    return str(Channel(value).label) if value in Channel.values else value
+
+
+@register.filter
 def event_details(event: Any) -> list[tuple[str, str]]:
     """The event's recorded details as (label, value) pairs in the user's language."""
     data = event.data or {}
