@@ -31,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -411,26 +412,28 @@ def raw_inserts(engine: str) -> float:
         with psycopg.connect(f"{POSTGRES_SERVER}/{DATABASE_NAME}", autocommit=True) as connection:
             connection.execute("DROP TABLE IF EXISTS bench_scratch")
             connection.execute(ddl.format(pk="bigserial PRIMARY KEY"))  # type: ignore[arg-type]
-            count, started = 0, time.perf_counter()
-            while time.perf_counter() - started < RAW_INSERT_SECONDS:
-                connection.execute("INSERT INTO bench_scratch (at, note) VALUES (%s, %s)", row)
-                count += 1
-            elapsed = time.perf_counter() - started
+            rate = _inserts_per_second(
+                lambda: connection.execute("INSERT INTO bench_scratch (at, note) VALUES (%s, %s)", row)
+            )
             connection.execute("DROP TABLE bench_scratch")
-        return count / elapsed
+        return rate
     lite = sqlite3.connect(sqlite_path(), isolation_level=None, timeout=20)
     # The app's own connection settings (config/settings.py): WAL, synchronous=NORMAL.
     lite.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     lite.execute("DROP TABLE IF EXISTS bench_scratch")
     lite.execute(ddl.format(pk="INTEGER PRIMARY KEY AUTOINCREMENT"))
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < RAW_INSERT_SECONDS:
-        lite.execute("INSERT INTO bench_scratch (at, note) VALUES (?, ?)", row)
-        count += 1
-    elapsed = time.perf_counter() - started
+    rate = _inserts_per_second(lambda: lite.execute("INSERT INTO bench_scratch (at, note) VALUES (?, ?)", row))
     lite.execute("DROP TABLE bench_scratch")
     lite.close()
-    return count / elapsed
+    return rate
+
+
+def _inserts_per_second(insert: Callable[[], object]) -> float:
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < RAW_INSERT_SECONDS:
+        insert()
+        count += 1
+    return count / (time.perf_counter() - started)
 
 
 def _python(args: list[str], env: dict[str, str]) -> str:
