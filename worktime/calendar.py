@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -69,6 +70,11 @@ class WorkCalendar:
     _periods: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # Running sums of open time per day from an anchor date, so that the working time across months of
+    # days (a ticket overdue since last year) is two lookups instead of a walk over every day.
+    _anchor: dt.date | None = field(default=None, init=False, repr=False)
+    _open_sums: list[dt.timedelta] = field(default_factory=list, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
@@ -136,6 +142,26 @@ class WorkCalendar:
             )
             self._periods[date] = cached
         return cached
+
+    def open_time_of_days(self, start: dt.date, end: dt.date) -> dt.timedelta:
+        """Open time of the whole days from `start` up to, not including, `end`.
+
+        Under a lock: gunicorn's threads share one calendar, and both sums must come from the same anchor."""
+        with self._lock:
+            before_start = self._open_before(start)  # the earlier date first: it may move the anchor
+            return self._open_before(end) - before_start
+
+    def _open_before(self, date: dt.date) -> dt.timedelta:
+        """Open time of the days from the anchor up to, not including, `date` (only differences matter)."""
+        if self._anchor is None or date < self._anchor:
+            self._anchor = date - dt.timedelta(days=366)
+            self._open_sums = [dt.timedelta(0)]
+        index = (date - self._anchor).days
+        while len(self._open_sums) <= index:
+            day = self._anchor + dt.timedelta(days=len(self._open_sums) - 1)
+            length = sum((end - start for start, end in self.periods(day)), dt.timedelta(0))
+            self._open_sums.append(self._open_sums[-1] + length)
+        return self._open_sums[index]
 
     def local_date(self, instant: dt.datetime) -> dt.date:
         return _aware(instant).astimezone(self.tz).date()
@@ -224,14 +250,21 @@ def working_time_between(cal: WorkCalendar, a: dt.datetime, b: dt.datetime) -> d
     a, b = _aware(a), _aware(b)
     if b < a:
         return -working_time_between(cal, b, a)
+    first, last = cal.local_date(a), cal.local_date(b)
+    if (last - first).days < 3:
+        days = [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
+        return sum((_open_within(cal, day, a, b) for day in days), dt.timedelta(0))
+    # The first and last days in part, the whole days between from the running sums.
+    between = cal.open_time_of_days(first + dt.timedelta(days=1), last)
+    return _open_within(cal, first, a, b) + between + _open_within(cal, last, a, b)
+
+
+def _open_within(cal: WorkCalendar, day: dt.date, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
     total = dt.timedelta(0)
-    day, last = cal.local_date(a), cal.local_date(b)
-    while day <= last:
-        for start, end in cal.periods(day):
-            overlap = min(end, b) - max(start, a)
-            if overlap > dt.timedelta(0):
-                total += overlap
-        day += dt.timedelta(days=1)
+    for start, end in cal.periods(day):
+        overlap = min(end, b) - max(start, a)
+        if overlap > dt.timedelta(0):
+            total += overlap
     return total
 
 

@@ -92,6 +92,27 @@ def test_measuring_is_monotonic_and_additive(cal: WorkCalendar, a: dt.datetime, 
     assert working_time_between(cal, last, first) == -working_time_between(cal, first, last)
 
 
+def walked_working_time(cal: WorkCalendar, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    """Working time from a to b by visiting every day: what the running sums must agree with."""
+    a, b = a.astimezone(dt.UTC), b.astimezone(dt.UTC)
+    total, day = dt.timedelta(0), cal.local_date(a)
+    while day <= cal.local_date(b):
+        total += sum(
+            (max(min(end, b) - max(start, a), dt.timedelta(0)) for start, end in cal.periods(day)), dt.timedelta(0)
+        )
+        day += dt.timedelta(days=1)
+    return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(cal=calendars, a=instants, b=instants)
+def test_long_spans_measure_the_same_as_walking_every_day(cal: WorkCalendar, a: dt.datetime, b: dt.datetime) -> None:
+    first, last = sorted([a, b])
+    # A fresh calendar too: its running sums start from whichever date is asked first.
+    for calendar in (cal, WorkCalendar(cal.weekly, cal.exceptions)):
+        assert working_time_between(calendar, first, last) == walked_working_time(calendar, first, last)
+
+
 @settings(max_examples=200, deadline=None)
 @given(cal=calendars, start=instants)
 def test_next_opening_is_open_and_nothing_open_is_skipped(cal: WorkCalendar, start: dt.datetime) -> None:
