@@ -1,6 +1,6 @@
 -- wrk script of `python -m bench run`: one scenario, configured through the environment.
 --   BENCH_METHOD   GET or POST
---   BENCH_PATHS    request paths, one a line; each request takes one at random
+--   BENCH_PATHS_FILE  a file of request paths, one a line; each request takes one at random
 --   BENCH_HEADERS  "Name: value" lines (cookies, Authorization, X-Forwarded-Proto, Content-Type …)
 --   BENCH_BODY     the request body (POST)
 -- done() prints one line, "BENCHJSON {...}", with the latency percentiles in microseconds.
@@ -12,8 +12,16 @@ if body == "" then
 end
 
 local paths = {}
-for line in string.gmatch(os.getenv("BENCH_PATHS") or "/", "[^\n]+") do
-  table.insert(paths, line)
+local paths_file = os.getenv("BENCH_PATHS_FILE")
+if paths_file then
+  for line in io.lines(paths_file) do
+    if line ~= "" then
+      table.insert(paths, line)
+    end
+  end
+end
+if #paths == 0 then
+  table.insert(paths, "/")
 end
 
 local headers = {}
