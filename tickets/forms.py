@@ -153,6 +153,7 @@ class TicketFilterForm(forms.Form):
         label=_("Order"),
         required=False,
         choices=[
+            ("", _("Best match when searching, else newest first")),
             ("-received", _("Newest received first")),
             ("received", _("Oldest received first")),
             ("-number", _("Number, descending")),
@@ -187,7 +188,7 @@ class TicketFilterForm(forms.Form):
 
     def to_filter(self) -> tuple[TicketFilter, str]:
         data = self.cleaned_data if self.is_valid() else {}
-        sort = data.get("sort") or "-received"
+        sort = data.get("sort") or ""
         return (
             TicketFilter(
                 states=data.get("state") or [],
@@ -201,7 +202,7 @@ class TicketFilterForm(forms.Form):
                 text=data.get("q") or "",
                 deadline=data.get("deadline") or "",
             ),
-            sort if sort in SORTS else "-received",
+            sort if sort in SORTS else "",
         )
 
 

@@ -91,8 +91,9 @@ SORTS = {
 }
 
 
-def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "-received") -> QuerySet[Ticket]:
-    """The ticket list page's rows: visible, filtered, sorted; columns joined in one query."""
+def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "") -> QuerySet[Ticket]:
+    """The ticket list page's rows: visible, filtered, sorted; columns joined in one query. With no `sort`
+    (""), a search comes best match first and anything else newest received first."""
     from django.utils import timezone
 
     tickets = visible_to(user)
@@ -128,7 +129,7 @@ def with_search(tickets: QuerySet[Ticket], text: str, sort: str) -> QuerySet[Tic
     from search.selectors import order_by_rank, search_tickets
 
     found = search_tickets(tickets, text)
-    if sort in SORTS and sort != "-received":
+    if sort in SORTS:
         return found.order_by(*SORTS[sort])
     return order_by_rank(found, "-received_at", "-id")
 

@@ -83,6 +83,23 @@ def test_a_chosen_order_wins_over_the_rank(users, contact):
     assert [ticket.subject for ticket in rows] == ["Első", "Tükörfúrógép"]
 
 
+def test_on_the_list_page_newest_first_is_an_order_of_its_own_and_the_default_is_the_best_match(users, contact):
+    older = register(users, contact, subject="Tükörfúrógép leáll", description="Régebbi bejelentés.")
+    newer = register(users, contact, subject="Lassú", description="A tükörfúrógép menüje lassú.")
+    client = client_for(users["agent"])
+
+    def numbers(**params: str) -> list[str]:
+        page = client.get("/tickets/", {"q": "tukorfurogep", **params}).content.decode()
+        assert older.number in page and newer.number in page
+        return sorted([older.number, newer.number], key=page.index)
+
+    assert numbers() == [older.number, newer.number]  # the subject hit first
+    assert numbers(sort="") == [older.number, newer.number]
+    assert numbers(sort="-received") == [newer.number, older.number]  # newest first, as chosen
+    page = client.get("/tickets/", {"q": "tukorfurogep"}).content.decode()
+    assert "Keresésnél a legjobb találat, egyébként a legújabb elöl" in page
+
+
 def test_a_ticket_number_finds_the_ticket(users, contact):
     first = register(users, contact, subject="Első")
     second = register(users, contact, subject="Második")
