@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
@@ -18,8 +19,9 @@ from accounts.roles import Role, has_role
 from common.forms import PeriodForm
 from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
-from dashboard.selectors import QUEUE_LENGTH, overview
+from dashboard.selectors import LONG_QUEUE_LENGTH, QUEUE_LENGTH, overview
 from tickets import selectors
+from tickets.selectors import EXECUTOR_OPEN_STATES
 from tickets.templatetags.ticket_tags import minutes_as_hours
 
 
@@ -33,10 +35,18 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
     if user.has_perm("tickets.dispatch_ticket"):
         queue = selectors.dispatcher_queue(user)
-        context["dispatch_queue"] = (queue[:50], queue.count())
+        context["dispatch_queue"] = (queue[:LONG_QUEUE_LENGTH], queue.count())
     if user.has_perm("tickets.work_on_ticket"):
-        # Executors' work, and what an agent took to solve personally.
-        context["my_tasks"] = selectors.executor_tasks(user)
+        # Executors' work, and what an agent took to solve personally: the oldest first, the rest on the list.
+        tasks = selectors.executor_tasks(user)
+        context["my_tasks"] = (tasks[:LONG_QUEUE_LENGTH], tasks.count())
+        context["my_tasks_url"] = (
+            reverse("tickets:list")
+            + "?"
+            + urlencode(
+                [("assignee", user.pk), *(("state", state) for state in EXECUTOR_OPEN_STATES), ("sort", "received")]
+            )
+        )
     if _sees_overview(user):
         context["overview"] = overview(user, timezone.now())
     context["complaint_counts"] = start_page_counts(user)

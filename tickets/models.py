@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.append_only import AppendOnlyModel
 from customers.choices import NotificationChannel
 from tickets.choices import (
+    OPEN_STATES,
     Action,
     Channel,
     ConsultationKind,
@@ -128,6 +129,18 @@ class Ticket(models.Model):
                 name="ticket_reply_waiting",
             ),
             models.Index(fields=["updated_at"], condition=models.Q(open_questions__gt=0), name="ticket_open_questions"),
+            # The overview's deadline counts over the open tickets alone, read from the index (no table pages).
+            models.Index(
+                fields=["due_at", "warn_at", "waiting_since"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="ticket_open_deadlines",
+            ),
+            # The start page's queues in their own order, without sorting every ticket in that state.
+            models.Index(
+                fields=["completed_at", "id"], condition=models.Q(state=State.COMPLETED), name="ticket_to_test"
+            ),
+            models.Index(fields=["solved_at", "id"], condition=models.Q(state=State.SOLVED), name="ticket_to_notify"),
+            models.Index(fields=["updated_at", "id"], condition=models.Q(state=State.NOTIFIED), name="ticket_to_close"),
         ]
         permissions = [
             ("view_all_tickets", _("Can see every ticket")),
@@ -315,6 +328,14 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["notified_at", "id"]
+        # The start page's "call back" queue: solved tickets with an unsuccessful attempt since solving.
+        indexes = [
+            models.Index(
+                fields=["ticket", "notified_at"],
+                condition=models.Q(outcome=NotificationOutcome.NOT_REACHED),
+                name="notification_not_reached",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.channel} {self.recipient}"

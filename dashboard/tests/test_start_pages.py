@@ -46,6 +46,22 @@ def test_a_ticket_the_agent_took_personally_is_in_their_tasks(users, contact):
     assert "queue-mine" not in page_for(users["dispatcher"])
 
 
+def test_a_long_task_list_shows_the_oldest_and_links_to_the_rest(users, contact, monkeypatch):
+    from dashboard import views
+
+    monkeypatch.setattr(views, "LONG_QUEUE_LENGTH", 2)
+    tickets = [advance(register(users, contact, subject=f"Feladat {n}"), State.ASSIGNED, users) for n in range(3)]
+    mine = section(page_for(users["executor"]), "queue-mine")
+    assert tickets[0].number in mine and tickets[1].number in mine and tickets[2].number not in mine
+    assert '<span class="badge">3</span>' in mine
+    link = f"/tickets/?assignee={users['executor'].pk}&amp;state=assigned&amp;state=in_progress&amp;state=completed"
+    assert f'<a href="{link}&amp;sort=received">Az összes feladatom (3)</a>' in mine
+    client = Client()
+    client.force_login(users["executor"])
+    listed = client.get(link.replace("&amp;", "&") + "&sort=received").content.decode()
+    assert all(ticket.number in listed for ticket in tickets)
+
+
 def test_dispatcher_sees_what_waits_for_dispatch_and_executor_sees_only_their_own(users, contact):
     waiting = advance(register(users, contact, subject="Elosztandó"), State.DISPATCHING, users)
     mine = advance(register(users, contact, subject="Enyém"), State.ASSIGNED, users)
