@@ -141,6 +141,12 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["solved_at", "id"], condition=models.Q(state=State.SOLVED), name="ticket_to_notify"),
             models.Index(fields=["updated_at", "id"], condition=models.Q(state=State.NOTIFIED), name="ticket_to_close"),
+            # Each assignee's open tasks, oldest first (the start page's "My tasks").
+            models.Index(
+                fields=["assignee", "received_at", "id"],
+                condition=models.Q(state__in=[State.ASSIGNED, State.IN_PROGRESS, State.COMPLETED]),
+                name="ticket_on_desk",
+            ),
         ]
         permissions = [
             ("view_all_tickets", _("Can see every ticket")),
