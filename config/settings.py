@@ -95,6 +95,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms: Django's widget templates, with the common widgets written in Python (common/form_rendering.py).
+FORM_RENDERER = "common.form_rendering.FastTemplates"
+
 # SQLite (WAL, immediate transactions so writers queue instead of failing) unless DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -82,14 +84,23 @@ class LookupSelect(forms.Select):
     make the ticket list slow and heavy. The search box belongs to no form, so typing does not filter.
     """
 
-    template_name = "tickets/widgets/lookup_select.html"
     lookup_url = ""
     lookup_label = ""
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"] |= {"lookup_url": self.lookup_url, "lookup_label": self.lookup_label}
-        return context
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        select = super().render(name, value, attrs, renderer)
+        if not self.lookup_url:
+            return format_html('<span class="lookup">{}</span>', select)
+        search = format_html(
+            '<input type="search" name="q" form="no-form" data-lookup autocomplete="off" aria-label="{}"'
+            ' placeholder="{}" hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}"'
+            ' hx-swap="innerHTML">',
+            _("Search %(label)s") % {"label": self.lookup_label},
+            _("Search…"),
+            self.lookup_url,
+            self.build_attrs(self.attrs, attrs).get("id", ""),
+        )
+        return format_html('<span class="lookup">{}\n{}</span>', select, search)
 
 
 LOOKUP_FIELDS = {"customer": Customer, "contact": Contact}
