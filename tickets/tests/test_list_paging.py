@@ -98,3 +98,38 @@ def test_an_executor_gets_no_contact_search(users):
     client = client_for(users["executor"])
     assert "data-lookup" not in client.get(reverse("tickets:list")).content.decode()
     assert client.get(reverse("tickets:lookup", kwargs={"field": "contact"}), {"q": "a"}).status_code == 403
+
+
+def test_a_list_row_shows_every_column_with_its_badges(users, contact, module):
+    """The rows are built in Python (ticket_tags.ticket_rows): each cell as the list has always shown it."""
+    import re
+
+    from django.utils import translation
+
+    from common.testing.workflow import advance
+    from tickets.choices import State
+
+    plain = register(users, contact, subject="Számlázó <nyomtatás> & mentés", channel="email")
+    busy = advance(register(users, contact, module=module), State.IN_PROGRESS, users)
+    Ticket.objects.filter(pk=busy.pk).update(open_questions=1, reopen_count=2)
+    html = client_for(users["agent"]).get(reverse("tickets:list")).content.decode()
+    rows = {
+        number: row for row in re.findall(r"<tr>.*?</tr>", html, re.S) for number in re.findall(r">(\d{4}/\d+)<", row)
+    }
+    with translation.override("hu"):
+        first, second = rows[plain.number], rows[busy.number]
+        assert f'<a href="/tickets/{plain.year}/{plain.sequence}/">{plain.number}</a>' in first
+        assert "Számlázó &lt;nyomtatás&gt; &amp; mentés" in first and "badge" not in first
+        assert f'<span class="state state-new">{State.NEW.label}</span>' in first
+        assert f"<td>{contact.customer.name}<br><small>{contact.name}</small></td>" in first
+        assert "<td>—</td>" in first  # no module, no assignee
+        assert "<td>E-mail</td>" in first
+        assert '<span class="due due-' in first  # a new ticket's verification deadline
+        assert '<span class="badge warn" title="Nyitott kérdés az ügyfélszolgálati munkatárshoz">?</span>' in second
+        assert f'<span class="badge">{translation.gettext("reopened")}</span>' in second
+        assert f"<td>{module.name}</td>" in second and f"<td>{users['executor'].display_name}</td>" in second
+
+
+def test_the_list_says_so_when_no_ticket_matches(users):
+    html = client_for(users["agent"]).get(reverse("tickets:list"), {"q": "nincsilyenszó"}).content.decode()
+    assert '<td colspan="9" class="empty">Nincs feladat.</td>' in html
