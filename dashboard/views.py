@@ -31,15 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"queue_length": QUEUE_LENGTH}
     if user.has_perm("tickets.verify_ticket"):
         context["queues"] = [
-            (key, queryset[:QUEUE_LENGTH], queryset.count()) for key, queryset in selectors.agent_queues(user).items()
+            (key, selectors.for_rows(queryset)[:QUEUE_LENGTH], queryset.count())
+            for key, queryset in selectors.agent_queues(user).items()
         ]
     if user.has_perm("tickets.dispatch_ticket"):
         queue = selectors.dispatcher_queue(user)
-        context["dispatch_queue"] = (queue[:LONG_QUEUE_LENGTH], queue.count())
+        context["dispatch_queue"] = (selectors.for_rows(queue)[:LONG_QUEUE_LENGTH], queue.count())
     if user.has_perm("tickets.work_on_ticket"):
         # Executors' work, and what an agent took to solve personally: the oldest first, the rest on the list.
         tasks = selectors.executor_tasks(user)
-        context["my_tasks"] = (tasks[:LONG_QUEUE_LENGTH], tasks.count())
+        context["my_tasks"] = (selectors.for_rows(tasks)[:LONG_QUEUE_LENGTH], tasks.count())
         context["my_tasks_url"] = (
             reverse("tickets:list")
             + "?"

@@ -42,6 +42,21 @@ def with_list_columns(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.select_related("customer", "contact", "module", "assignee")
 
 
+# What a row of the ticket list or of a start-page queue shows (ticket_tags.ticket_rows, mini_items): the
+# list pages read these columns alone, not the descriptions and every joined row's every column.
+ROW_FIELDS = (
+    *("year", "sequence", "number", "subject", "state", "channel", "received_at", "updated_at"),
+    *("due_at", "warn_at", "waiting_since", "open_questions", "reopen_count", "solved_at", "completed_at"),
+    *("customer__name", "contact__name", "module__name"),
+    *("assignee__username", "assignee__first_name", "assignee__last_name"),
+)
+
+
+def for_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`tickets` with the columns and joined rows a list row shows, and nothing else."""
+    return with_list_columns(tickets).only(*ROW_FIELDS)
+
+
 @dataclass
 class TicketFilter:
     states: list[str]

@@ -77,7 +77,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied()
     form = TicketFilterForm(request.GET, user=request.user)
     filters, sort = form.to_filter()
-    tickets = selectors.ticket_list(user=request.user, filters=filters, sort=sort)
+    tickets = selectors.for_rows(selectors.ticket_list(user=request.user, filters=filters, sort=sort))
     if filters.text.strip():
         from search.selectors import COUNT_CAP, attach_snippets
 

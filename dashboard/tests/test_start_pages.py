@@ -100,3 +100,52 @@ def test_an_unreached_call_puts_the_ticket_on_the_call_back_list_until_the_user_
         message="Közöltem.",
     )
     assert ticket.number not in section(page_for(users["agent"]), "queue-callbacks")
+
+
+def test_the_overview_is_counted_once_for_everyone_who_sees_every_ticket_and_says_as_of_when(users, contact, settings):
+    """With PULT_OVERVIEW_CACHE_SECONDS set, the counts over every open ticket are shared for that long:
+    another agent's start page shows them from the cache, with the time they were counted."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import formats, timezone
+
+    from dashboard.selectors import OVERVIEW_CACHE_KEY
+
+    def deadline_counts_run(queries: CaptureQueriesContext) -> bool:
+        return any('COUNT("tickets_ticket"."due_at") FILTER' in query["sql"] for query in queries.captured_queries)
+
+    settings.PULT_OVERVIEW_CACHE_SECONDS = 30
+    advance(register(users, contact), State.ASSIGNED, users)
+    with CaptureQueriesContext(connection) as first:
+        counted = section(page_for(users["manager"]), "Áttekintés")
+    assert '?state=assigned"><span class="n">1</span>' in counted and deadline_counts_run(first)
+    as_of = formats.time_format(timezone.localtime(cache.get(OVERVIEW_CACHE_KEY)["refreshed_at"]), "H:i")
+    assert as_of in counted
+
+    advance(register(users, contact), State.ASSIGNED, users)
+    with CaptureQueriesContext(connection) as second:
+        shared = section(page_for(users["agent"]), "Áttekintés")
+    assert '?state=assigned"><span class="n">1</span>' in shared and as_of in shared  # as counted, and says when
+    assert not deadline_counts_run(second)
+
+    cache.delete(OVERVIEW_CACHE_KEY)  # what the timeout does
+    assert '?state=assigned"><span class="n">2</span>' in section(page_for(users["agent"]), "Áttekintés")
+
+
+def test_the_shared_overview_is_never_counted_for_or_shown_to_someone_who_sees_only_some_tickets(
+    users, contact, settings
+):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from dashboard.selectors import OVERVIEW_CACHE_KEY, overview
+
+    settings.PULT_OVERVIEW_CACHE_SECONDS = 30
+    mine = advance(register(users, contact, subject="Az enyém"), State.ASSIGNED, users)
+    register(users, contact, subject="Másé")
+    counted = overview(users["executor"], timezone.now())
+    assert [ticket.number for ticket in counted["oldest"]] == [mine.number]
+    assert cache.get(OVERVIEW_CACHE_KEY) is None
+    overview(users["agent"], timezone.now())
+    assert len(overview(users["executor"], timezone.now())["oldest"]) == 1  # not the agent's shared figures
