@@ -116,6 +116,16 @@ def reindex_ticket(ticket: Any) -> None:
         SearchEntry.objects.create(ticket_id=ticket.pk, **values)
 
 
+def index_new_ticket(ticket: Any) -> None:
+    """A ticket just created has nothing written on it yet: its entry is its subject and description alone
+    (no query for its records, no update that finds no entry). Registration is the busiest write there is."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.add(ticket.pk)
+        return
+    SearchEntry.objects.create(ticket_id=ticket.pk, **_ticket_values(ticket, []))
+
+
 def reindex_tickets(ticket_ids: Iterable[int]) -> None:
     """Write the entries of several tickets (e.g. after an erasure changed their text)."""
     for ticket_id in sorted(set(ticket_ids)):

@@ -31,9 +31,11 @@ def _ticket_saved(sender: Any, instance: Ticket, created: bool, raw: bool = Fals
     if raw:
         return
     current = tuple(instance.__dict__.get(field) for field in _INDEXED_FIELDS)
-    if created or current != instance.__dict__.get("_search_indexed"):
+    if created:
+        indexing.index_new_ticket(instance)
+    elif current != instance.__dict__.get("_search_indexed"):
         indexing.reindex_ticket(instance)
-        instance.__dict__["_search_indexed"] = current
+    instance.__dict__["_search_indexed"] = current
 
 
 def _record_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
