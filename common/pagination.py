@@ -1,7 +1,7 @@
 """A pager for lists that can hold a million rows.
 
 Counting every matching row and skipping thousands of joined rows are what make deep pages slow, so
-this pager counts at most `cap` rows (PULT_LIST_COUNT_CAP; the list then says "more than 100 000") and
+this pager counts at most `cap` rows (PULT_LIST_COUNT_CAP; the list then says "more than 10 000") and
 fetches a page in two steps: the page's primary keys first, through the ordering's index alone, then
 those rows with their joined columns.
 Three queries per page whatever the size of the table.

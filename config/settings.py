@@ -124,6 +124,13 @@ if env_bool("PULT_DB_POOL", False):
         "max_size": env_int("PULT_DB_POOL_MAX", 10, minimum=1),
         "timeout": env_int("PULT_DB_POOL_TIMEOUT", 30, minimum=1),
     }
+# PostgreSQL plans a parallel scan whenever it expects many rows (a search word's matches, a capped count),
+# and starting the workers costs more than a page's whole query; with every core busy serving requests they
+# only take a core from another request. PULT_DB_PARALLEL_WORKERS sets max_parallel_workers_per_gather for
+# Pult's connections (0: none; docs/deployment.md).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    parallel = env_int("PULT_DB_PARALLEL_WORKERS", 0, minimum=0)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={parallel}"
 # Behind PgBouncer in transaction mode: no server-side cursors (QuerySet.iterator() on PostgreSQL uses them).
 if env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -198,7 +205,7 @@ elif PULT_STORAGE != "filesystem":
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 # Lists count at most this many matching rows and then say "more than …" (counting a million rows is slow).
-PULT_LIST_COUNT_CAP = env_int("PULT_LIST_COUNT_CAP", 100_000, minimum=100)
+PULT_LIST_COUNT_CAP = env_int("PULT_LIST_COUNT_CAP", 10_000, minimum=100)
 # The start page's overview (counts over every open ticket) is counted at most this often for those who see
 # every ticket, and shared through the cache; 0 counts it on every request (dashboard.selectors.overview).
 PULT_OVERVIEW_CACHE_SECONDS = env_int("PULT_OVERVIEW_CACHE_SECONDS", 20, minimum=0)

@@ -51,7 +51,9 @@ def test_the_count_stops_at_the_cap_and_the_list_says_more_than(users, contact, 
 
     settings.PULT_LIST_COUNT_CAP = 2
     page = client_for(users["manager"]).get(reverse("tickets:list")).content.decode()
-    assert "Több mint 2 bejelentés" in page
+    assert "Több mint 2 bejelentés · a többi eléréséhez szűkítse a szűrést, vagy változtasson a sorrenden" in page
+    settings.PULT_LIST_COUNT_CAP = 3
+    assert ">3 feladat</p>" in client_for(users["manager"]).get(reverse("tickets:list")).content.decode()
 
 
 def test_a_deep_page_runs_as_many_queries_as_the_first(users, contact):
