@@ -13,8 +13,27 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+
+
+def capped_count(rows: QuerySet[Any], cap: int) -> int:
+    """How many rows `rows` holds, counting no more than `cap` + 1 (any rows will do: no ordering).
+
+    A search decides by such a count whether to rank its matches, and its pager shows one: the count is
+    remembered with the query, by its SQL, so querysets made from it (a narrower `.only()`, another
+    ordering) count once between them, and one with another filter counts anew.
+    """
+    counting = rows.order_by().values("pk")[: cap + 1]
+    try:
+        key = str(counting.query)
+    except EmptyResultSet:  # a query that can match nothing (`.none()`, an empty IN): no SQL to run
+        return 0
+    remembered: dict[str, int] = rows.query.__dict__.setdefault("pult_capped_counts", {})
+    if key not in remembered:
+        remembered[key] = counting.count()
+    return remembered[key]
 
 
 class LargeListPaginator(Paginator):
@@ -27,7 +46,7 @@ class LargeListPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, but no more than `cap` + 1: any rows will do, so the ordering is dropped."""
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return capped_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:

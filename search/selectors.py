@@ -188,7 +188,9 @@ COUNT_CAP = RANK_LIMIT
 def order_by_rank(found: QuerySet[Any], *then: Any) -> QuerySet[Any]:
     """`found` (from `matching`) by rank, then `then`; by `then` alone when more than RANK_LIMIT match
     (one capped count query decides)."""
-    if found.order_by().values("pk")[: RANK_LIMIT + 1].count() > RANK_LIMIT:
+    from common.pagination import capped_count
+
+    if capped_count(found, RANK_LIMIT) > RANK_LIMIT:
         return found.order_by(*then)
     return found.order_by(F("search_rank").desc(), *then)
 

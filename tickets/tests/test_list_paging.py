@@ -135,3 +135,28 @@ def test_a_list_row_shows_every_column_with_its_badges(users, contact, module):
 def test_the_list_says_so_when_no_ticket_matches(users):
     html = client_for(users["agent"]).get(reverse("tickets:list"), {"q": "nincsilyenszó"}).content.decode()
     assert '<td colspan="9" class="empty">Nincs feladat.</td>' in html
+
+
+def test_a_capped_count_is_made_once_for_the_same_rows_and_anew_for_other_rows(users, contact):
+    from common.pagination import capped_count
+
+    for minute in range(3):
+        register(users, contact, subject=f"Számla {minute}", received_at=received(minute))
+    tickets = Ticket.objects.all()
+    with CaptureQueriesContext(connection) as queries:
+        assert capped_count(tickets, 10) == 3
+        assert capped_count(tickets.only("subject").order_by("-id"), 10) == 3  # the same rows: remembered
+        assert capped_count(tickets, 2) == 3  # another cap counts anew: 3 = more than 2
+        assert capped_count(tickets.filter(subject="Számla 1"), 10) == 1  # a narrower filter counts anew
+    assert len(queries) == 3
+
+
+def test_a_search_counts_its_matches_once_for_ranking_and_the_pager(users, contact):
+    for minute in range(3):
+        register(users, contact, subject="Árfolyam-különbözet a számlán", received_at=received(minute))
+    client = client_for(users["agent"])
+    client.get(reverse("tickets:list"), {"q": "számla"})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("tickets:list"), {"q": "számla"}).content.decode()
+    assert ">3 feladat</p>" in page
+    assert sum(query["sql"].startswith("SELECT COUNT(*)") for query in queries.captured_queries) == 1
