@@ -19,8 +19,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 WIDGETS = "django/forms/widgets/"
-INPUT_TYPES = ("checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password")
-INPUT_TYPES += ("search", "tel", "text", "time", "url")
+INPUT_TYPES: tuple[str, ...] = ("checkbox", "color", "date", "datetime", "email", "file", "hidden", "number")
+INPUT_TYPES += ("password", "search", "tel", "text", "time", "url")
 
 
 def _value(value: Any) -> str:
