@@ -593,8 +593,10 @@ class ClarifyForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         contact_field = cast(forms.ModelChoiceField, self.fields["contact"])
-        contact_field.queryset = Contact.objects.filter(customer_id=self.ticket.customer_id).filter(
-            Q(is_active=True) | Q(pk=self.ticket.contact_id)
+        contact_field.queryset = (
+            Contact.objects.select_related("customer")
+            .filter(customer_id=self.ticket.customer_id)
+            .filter(Q(is_active=True) | Q(pk=self.ticket.contact_id))
         )
         if not self.is_bound:
             for name in ("subject", "module", "priority", "contact"):

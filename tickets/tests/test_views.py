@@ -241,6 +241,17 @@ def test_ticket_page_query_count_does_not_grow_with_its_history(users, contact):
     assert _queries(client, detail_url(ticket)) == short
 
 
+def test_ticket_page_query_count_does_not_grow_with_the_customers_contacts(users, contact):
+    """The clarification form lists the customer's contacts as "name (customer)": one query for all."""
+    ticket = advance(register(users, contact), State.VERIFIED, users)
+    client = client_for(users["agent"])
+    few = _queries(client, detail_url(ticket))
+    ContactFactory.create_batch(6, customer=contact.customer)
+    page = client.get(detail_url(ticket)).content.decode()
+    assert _queries(client, detail_url(ticket)) == few
+    assert f"({contact.customer.name})</option>" in page
+
+
 def test_attachment_is_downloaded_as_a_file_never_rendered(users, contact):
     ticket = register(users, contact)
     workflow.attach_files(
