@@ -88,3 +88,21 @@ def test_the_project_renders_its_forms_with_the_fast_renderer() -> None:
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FastTemplates)
+
+
+@pytest.mark.django_db
+def test_a_model_select_reads_its_options_in_one_plain_query():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from common.testing.factories import ModuleFactory
+    from customers.models import Module
+
+    first, second = ModuleFactory(name="Számlázó"), ModuleFactory(name="Bérszámfejtés")
+    field = forms.ModelChoiceField(queryset=Module.objects.order_by("name"))
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("module", second.pk, renderer=FastTemplates())
+    assert len(queries) == 1 and not queries.captured_queries[0]["sql"].startswith("DECLARE")
+    assert html.index("Bérszámfejtés") < html.index("Számlázó")
+    assert f'<option value="{second.pk}" selected>Bérszámfejtés</option>' in html
+    assert f'<option value="{first.pk}">Számlázó</option>' in html
