@@ -6,12 +6,11 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from common.dates import short_datetime
 from customers.choices import NotificationChannel
 from tickets.choices import Action, Channel, NotificationOutcome, Stage, State
 from tickets.choices import TestOutcome as Outcome
@@ -35,9 +34,13 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     """The event's recorded details as (label, value) pairs in the user's language."""
     data = event.data or {}
     rows: list[tuple[str, str]] = []
-    labels = {"subject": _("Subject"), "module": _("Module"), "priority": _("Priority"), "contact": _("Contact")}
-    for change in data.get("changes", []):
-        rows.append((labels.get(change["field"], change["field"]), f"{change['from'] or '—'} → {change['to'] or '—'}"))
+    changes = data.get("changes", [])
+    if changes:
+        labels = {"subject": _("Subject"), "module": _("Module"), "priority": _("Priority"), "contact": _("Contact")}
+        for change in changes:
+            rows.append(
+                (labels.get(change["field"], change["field"]), f"{change['from'] or '—'} → {change['to'] or '—'}")
+            )
     if data.get("previous_assignee"):
         rows.append((_("Previous assignee"), data["previous_assignee"]))
     if "assignee" in data:
@@ -140,7 +143,7 @@ def timeline_items(events: Any) -> str:
                 '<li class="event action-{}">\n<div class="when">{}</div>\n<div class="what"><strong>{}</strong>\n'
                 '{} <span class="who">{}</span>\n{}{}</div>\n</li>',
                 event.action,
-                date_format(localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                short_datetime(event.at),
                 actions.get(event.action, event.action),
                 transition,
                 actor,
@@ -166,7 +169,7 @@ class _RowText:
         return reverse("tickets:detail", args=(ticket.year, ticket.sequence))
 
     def received(self, ticket: Any) -> str:
-        return date_format(localtime(ticket.received_at), "SHORT_DATETIME_FORMAT")
+        return short_datetime(ticket.received_at)
 
     def deadline(self, ticket: Any) -> str:
         return str(self.due(self.context, ticket))
