@@ -16,6 +16,8 @@ from tickets.choices import OPEN_STATES, State
 from tickets.models import Ticket
 
 QUEUE_LENGTH = 10
+# An agent's queue badge counts this many at most, then says "999+".
+QUEUE_COUNT_CAP = 999
 # The dispatcher's queue and one's own tasks show this many, oldest first; the ticket list has the rest.
 LONG_QUEUE_LENGTH = 50
 
@@ -91,10 +93,10 @@ def overview(user: Any, now: Any) -> dict[str, Any]:
 
 
 def count_overview(user: Any, now: Any) -> dict[str, Any]:
-    from tickets.selectors import EXECUTOR_OPEN_STATES, for_rows, open_state_counts, visible_to
+    from tickets.selectors import EXECUTOR_OPEN_STATES, for_items, open_state_counts, visible_to
 
     counts = open_state_counts(user)
-    open_tickets = for_rows(visible_to(user)).filter(state__in=OPEN_STATES)
+    open_tickets = for_items(visible_to(user)).filter(state__in=OPEN_STATES)
     return {
         "deadline_counts": deadline_counts(user, now),
         "state_counts": [(state, counts.get(state.value, 0)) for state in OPEN_STATES],

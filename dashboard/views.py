@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
 from common.forms import PeriodForm
+from common.pagination import capped_count
 from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
-from dashboard.selectors import LONG_QUEUE_LENGTH, QUEUE_LENGTH, overview
+from dashboard.selectors import LONG_QUEUE_LENGTH, QUEUE_COUNT_CAP, QUEUE_LENGTH, overview
 from tickets import selectors
 from tickets.selectors import EXECUTOR_OPEN_STATES
 from tickets.templatetags.ticket_tags import minutes_as_hours
@@ -31,16 +32,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"queue_length": QUEUE_LENGTH}
     if user.has_perm("tickets.verify_ticket"):
         context["queues"] = [
-            (key, selectors.for_rows(queryset)[:QUEUE_LENGTH], queryset.count())
+            (key, selectors.for_items(queryset)[:QUEUE_LENGTH], queue_badge(queryset))
             for key, queryset in selectors.agent_queues(user).items()
         ]
     if user.has_perm("tickets.dispatch_ticket"):
         queue = selectors.dispatcher_queue(user)
-        context["dispatch_queue"] = (selectors.for_rows(queue)[:LONG_QUEUE_LENGTH], queue.count())
+        context["dispatch_queue"] = (selectors.for_items(queue)[:LONG_QUEUE_LENGTH], queue.count())
     if user.has_perm("tickets.work_on_ticket"):
         # Executors' work, and what an agent took to solve personally: the oldest first, the rest on the list.
         tasks = selectors.executor_tasks(user)
-        context["my_tasks"] = (selectors.for_rows(tasks)[:LONG_QUEUE_LENGTH], tasks.count())
+        context["my_tasks"] = (selectors.for_items(tasks)[:LONG_QUEUE_LENGTH], tasks.count())
         context["my_tasks_url"] = (
             reverse("tickets:list")
             + "?"
@@ -52,6 +53,13 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overview"] = overview(user, timezone.now())
     context["complaint_counts"] = start_page_counts(user)
     return render(request, "dashboard/home.html", context)
+
+
+def queue_badge(queryset: Any) -> str:
+    """A queue's length for its badge, counted up to QUEUE_COUNT_CAP: "999+" says a backlog is long without
+    reading all of it on every start page (the overview has the exact figures)."""
+    total = capped_count(queryset, QUEUE_COUNT_CAP)
+    return f"{QUEUE_COUNT_CAP}+" if total > QUEUE_COUNT_CAP else str(total)
 
 
 def _sees_overview(user: Any) -> bool:

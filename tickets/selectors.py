@@ -57,6 +57,19 @@ def for_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return with_list_columns(tickets).only(*ROW_FIELDS)
 
 
+# A start-page queue item (ticket_tags.mini_items): number, subject, deadline, customer, state, received,
+# assignee. Two joins instead of four: the planner's time grows with every table joined to the tickets.
+ITEM_FIELDS = (
+    *("year", "sequence", "number", "subject", "state", "received_at", "due_at", "warn_at", "waiting_since"),
+    *("customer__name", "assignee__username", "assignee__first_name", "assignee__last_name"),
+)
+
+
+def for_items(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`tickets` with what a start-page queue item shows, and nothing else."""
+    return tickets.select_related(None).select_related("customer", "assignee").only(*ITEM_FIELDS)
+
+
 @dataclass
 class TicketFilter:
     states: list[str]
@@ -195,7 +208,11 @@ def agent_queues(user: Any) -> dict[str, QuerySet[Ticket]]:
         "questions": tickets.filter(open_questions__gt=0).order_by("updated_at", "id"),
         "to_test": tickets.filter(state=State.COMPLETED).order_by("completed_at", "id"),
         "to_notify": tickets.filter(state=State.SOLVED).order_by("solved_at", "id"),
-        "callbacks": tickets.filter(state=State.SOLVED)
+        # From the few unreached calls (a partial index), not from every solved ticket.
+        "callbacks": tickets.filter(
+            state=State.SOLVED,
+            pk__in=Notification.objects.filter(outcome=NotificationOutcome.NOT_REACHED).values("ticket_id"),
+        )
         .filter(
             Exists(
                 Notification.objects.filter(

@@ -149,3 +149,14 @@ def test_the_shared_overview_is_never_counted_for_or_shown_to_someone_who_sees_o
     assert cache.get(OVERVIEW_CACHE_KEY) is None
     overview(users["agent"], timezone.now())
     assert len(overview(users["executor"], timezone.now())["oldest"]) == 1  # not the agent's shared figures
+
+
+def test_a_long_queue_says_how_long_up_to_the_cap_and_then_that_it_is_longer(users, contact, monkeypatch):
+    from dashboard import views
+
+    monkeypatch.setattr(views, "QUEUE_COUNT_CAP", 2)
+    for _index in range(2):
+        register(users, contact)
+    assert '<span class="badge">2</span>' in section(page_for(users["agent"]), "queue-to_verify")
+    register(users, contact)
+    assert '<span class="badge">2+</span>' in section(page_for(users["agent"]), "queue-to_verify")
