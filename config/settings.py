@@ -127,8 +127,9 @@ if env_bool("PULT_DB_POOL", False):
 # PostgreSQL plans a parallel scan whenever it expects many rows (a search word's matches, a capped count),
 # and starting the workers costs more than a page's whole query; with every core busy serving requests they
 # only take a core from another request. PULT_DB_PARALLEL_WORKERS sets max_parallel_workers_per_gather for
-# Pult's connections (0: none; docs/deployment.md).
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# Pult's connections (0: none); "keep" sends nothing and keeps the server's or the role's setting (behind
+# PgBouncer, which refuses the startup option unless told to ignore it; docs/deployment.md).
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_str("PULT_DB_PARALLEL_WORKERS", "0") != "keep":
     parallel = env_int("PULT_DB_PARALLEL_WORKERS", 0, minimum=0)
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={parallel}"
 # Behind PgBouncer in transaction mode: no server-side cursors (QuerySet.iterator() on PostgreSQL uses them).

@@ -34,3 +34,16 @@ def test_the_installation_secret_is_made_once_and_readable_only_by_its_owner(tmp
     first = installation_secret(path)
     assert installation_secret(path) == first and len(first) >= 50
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.django_db
+def test_pults_postgresql_connections_plan_no_parallel_scans():
+    """PULT_DB_PARALLEL_WORKERS (default 0) reaches the server on every connection; SQLite has no such thing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
