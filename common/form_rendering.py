@@ -87,37 +87,31 @@ def _options_known(widget: dict[str, Any]) -> bool:
     )
 
 
-def _select(widget: dict[str, Any]) -> str:
-    parts = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f'\n  <optgroup label="{_value(group_name)}">')
-        for option in options:
-            parts.append("\n  " + OPTIONS[option["template_name"]](option))
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>\n")
+def _grouped(widget: dict[str, Any], group_start: str, group_end: str, before: str, after: str) -> str:
+    """The options of a select or of a list of checkboxes or radios, each group between its start and end
+    (`group_start` holds `{}` for the group's name)."""
+    parts = []
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(group_start.format(_value(group)))
+        parts.extend(before + OPTIONS[option["template_name"]](option) + after for option in options)
+        if group:
+            parts.append(group_end)
     return "".join(parts)
+
+
+def _select(widget: dict[str, Any]) -> str:
+    options = _grouped(widget, '\n  <optgroup label="{}">', "\n  </optgroup>", "\n  ", "")
+    return f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>\n'
 
 
 def _multiple_input(widget: dict[str, Any]) -> str:
     widget_id = widget["attrs"].get("id")
     css_class = widget["attrs"].get("class")
-    parts = [
-        "<div",
-        f' id="{_value(widget_id)}"' if widget_id else "",
-        f' class="{_value(css_class)}"' if css_class else "",
-        ">",
-    ]
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            parts.append(f"\n  <div><label>{_value(group)}</label>")
-        for option in options:
-            parts.append("<div>\n    " + OPTIONS[option["template_name"]](option) + "</div>")
-        if group:
-            parts.append("\n  </div>")
-    parts.append("\n</div>\n")
-    return "".join(parts)
+    shown_id = f' id="{_value(widget_id)}"' if widget_id else ""
+    shown_class = f' class="{_value(css_class)}"' if css_class else ""
+    options = _grouped(widget, "\n  <div><label>{}</label>", "\n  </div>", "<div>\n    ", "</div>")
+    return f"<div{shown_id}{shown_class}>{options}\n</div>\n"
 
 
 def _textarea(widget: dict[str, Any]) -> str:
