@@ -132,7 +132,11 @@ def roles_of(user: Any) -> frozenset[str]:
         if not getattr(user, "is_authenticated", False):
             cached = frozenset()
         else:
-            cached = frozenset(user.groups.values_list("name", flat=True))
+            # The permission backend (accounts.backends) reads the roles with the permissions, at once.
+            user.get_all_permissions()
+            cached = getattr(user, "_pult_roles", None)
+            if cached is None:  # a superuser, or another backend
+                cached = frozenset(user.groups.values_list("name", flat=True))
         user._pult_roles = cached
     return cached
 

@@ -137,6 +137,9 @@ if env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's model backend, with a user's permissions and roles read in one statement per request.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PermissionsAtOnceBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

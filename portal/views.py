@@ -115,7 +115,7 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.PermissionsAtOnceBackend")
         messages.success(request, _("Welcome! Your password is set and you are logged in."))
         return redirect("portal:home")
     return render(request, "portal/invitation.html", {"form": form, "contact": user.contact})

@@ -143,6 +143,6 @@ def test_an_idle_session_disappears_from_the_list(agent):
 def test_the_sessions_page_runs_a_constant_number_of_queries(agent, sessions, django_assert_num_queries):
     clients = [logged_in_client("kiss.anna", browser=f"browser {n}") for n in range(sessions)]
     clients[0].get("/account/sessions/")
-    with django_assert_num_queries(6):  # session, user, the sessions; roles and permissions for the menu
+    with django_assert_num_queries(4):  # session, user, the sessions; roles and permissions for the menu
         response = clients[0].get("/account/sessions/")
     assert response.content.decode().count('class="session') == sessions
