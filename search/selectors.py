@@ -122,7 +122,13 @@ class SearchRank(_EntryExpression):
         # rank is bm25 with the title weighted 10 (migration 0001) and negative: -rank / (1 - rank) lies in
         # 0…1 like PostgreSQL's ts_rank/(1+ts_rank). Interpolated are only column names from the compiler.
         title_hit = f"{entry_id} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"  # noqa: S608
-        score = f"SELECT -rank / (1.0 - rank) FROM search_fts WHERE search_fts MATCH %s AND rowid = {entry_id}"  # noqa: S608
+        # The scores are computed once for all the matches, then looked up through an automatic index on
+        # `id`; "LIMIT -1" keeps SQLite from pushing `id = …` into the subquery, which made it one FTS5
+        # MATCH per row (124 → 13 ms for a word in 1,024 of 100,000 tickets).
+        score = (
+            "SELECT scores.score FROM (SELECT rowid AS id, -rank / (1.0 - rank) AS score FROM search_fts"  # noqa: S608
+            f" WHERE search_fts MATCH %s LIMIT -1) AS scores WHERE scores.id = {entry_id}"
+        )
         sql = f"(CASE WHEN {title_hit} THEN 1.0 ELSE 0.0 END + COALESCE(({score}), 0.0))"
         return sql, (*params, _fts5_text(self.query, title_only=True), *params, _fts5_text(self.query))
 

@@ -75,6 +75,19 @@ def test_a_subject_hit_ranks_above_a_hit_in_the_text_only(users, contact):
     assert found(users["agent"], "árfolyamkülönbözet")[0] == "Árfolyamkülönbözet hiányzik"
 
 
+def test_among_text_hits_the_text_that_says_it_more_often_ranks_higher(users, contact):
+    """The text's own score (bm25 on SQLite, ts_rank on PostgreSQL) orders the hits that are not in a subject,
+    whichever was received first."""
+    register(users, contact, subject="Egyszer", description="Az árfolyamkülönbözet könyvelése lassú, " * 1 + "x " * 40)
+    register(
+        users, contact, subject="Háromszor", description="árfolyamkülönbözet árfolyamkülönbözet árfolyamkülönbözet"
+    )
+    register(
+        users, contact, subject="Kétszer", description="árfolyamkülönbözet és még egy árfolyamkülönbözet " + "y " * 40
+    )
+    assert found(users["agent"], "arfolyamkulonbozet") == ["Háromszor", "Kétszer", "Egyszer"]
+
+
 def test_a_chosen_order_wins_over_the_rank(users, contact):
     register(users, contact, subject="Első", description="tükörfúrógép")
     register(users, contact, subject="Tükörfúrógép", description="második")
