@@ -23,10 +23,10 @@ def state_label(value: str) -> str:
     return str(State(value).label) if value in State.values else ""
 
 
-@register.filter
-def channel_label(value: str) -> str:
-    """A channel's label (like get_channel_display, without translating every choice on each call)."""
-    return str(Channel(value).label) if value in Channel.values else value
+def labels_of(choices: Any) -> dict[str, str]:
+    """A choices class's labels in the current language, translated once (get_FOO_display translates every
+    choice on each call): for pages that show hundreds of them."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 @register.filter
@@ -114,9 +114,7 @@ def timeline_items(events: Any) -> str:
     """The timeline's items. Built here rather than in a template loop: a ticket can have hundreds of events,
     and the template engine's per-variable lookups made a 200-event page take a quarter of a second."""
     system = _("system")
-    # Django's get_action_display() translates every choice on each call: look the labels up once.
-    actions = {value: str(label) for value, label in Action.choices}
-    states = {value: str(label) for value, label in State.choices}
+    actions, states = labels_of(Action), labels_of(State)
     items = []
     for event in events:
         transition = (
@@ -160,8 +158,7 @@ class _RowText:
     def __init__(self, context: template.Context) -> None:
         from worktime.templatetags.worktime import due
 
-        self.states = {value: str(label) for value, label in State.choices}
-        self.channels = {value: str(label) for value, label in Channel.choices}
+        self.states, self.channels = labels_of(State), labels_of(Channel)
         self.context = context
         self.due = due
 

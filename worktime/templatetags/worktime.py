@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 
+from common.dates import short_datetime
 from worktime.humanize import describe_due
 from worktime.services import current_calendar
 
@@ -36,5 +37,5 @@ def due(context: template.Context, ticket: Any) -> str:
     described = describe_due(cal, now, ticket.due_at, ticket.warn_at, ticket.waiting_since)
     if not described.text:
         return ""
-    title = formats.date_format(timezone.localtime(ticket.due_at), "SHORT_DATETIME_FORMAT") if ticket.due_at else ""
+    title = short_datetime(ticket.due_at) if ticket.due_at else ""
     return format_html('<span class="due due-{}" title="{}">{}</span>', described.level, title, described.text)
