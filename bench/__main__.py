@@ -1,4 +1,4 @@
-"""`python -m bench generate …` and `python -m bench run …`: the benchmark suite (docs/performance.md)."""
+"""`python -m bench generate|run|profile|table …`: the benchmark suite (docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def main() -> None:
     run.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     run.add_argument("--sla-tickets", type=int, default=100_000, help="open tickets for bench.sla (0: skip)")
     run.add_argument("--mail-messages", type=int, default=300, help="messages for bench.mail_intake (0: skip)")
+    profile = commands.add_parser("profile", help="where each scenario's time goes (pyinstrument, in-process)")
+    profile.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    profile.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
+    profile.add_argument("--repeat", type=int, default=20, help="requests per scenario")
+    profile.add_argument("--interval", type=float, default=0.5, help="sampling interval, ms")
     table = commands.add_parser("table", help="a results file of `run` as a Markdown table")
     table.add_argument("results", help="var/bench/results-….json")
     options = parser.parse_args()
@@ -36,6 +41,10 @@ def main() -> None:
         from bench.run import markdown
 
         print(markdown(Path(options.results)))
+    elif options.command == "profile":
+        from bench.profile import main as profile_main
+
+        profile_main(options)
     elif options.command == "generate":
         from bench.generate import main as generate_main
 

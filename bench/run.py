@@ -228,7 +228,7 @@ def search_path(word: str) -> tuple[str, str]:
     return f"/tickets/?{urlencode({'q': word})}", "the ticket list's search, /tickets/?q="
 
 
-def scenarios(meta: dict[str, Any], browser: Browser) -> tuple[list[Scenario], str]:
+def scenarios(meta: dict[str, Any], browser: Browser | Offline) -> tuple[list[Scenario], str]:
     from django.db.models import Count
 
     from tickets.models import Ticket
@@ -375,35 +375,62 @@ def _wrk(scenario: Scenario, port: int, connections: int, seconds: int, paths_fi
     return data
 
 
+class InProcess:
+    """The scenarios' requests in this process, through Django's test client on the same database: the agent's
+    session for a scenario that carries a cookie, no session for the others (the API's token, the floor)."""
+
+    def __init__(self, meta: dict[str, Any]) -> None:
+        from django.test import Client
+
+        from accounts.models import User
+
+        self.staff = Client()
+        self.staff.force_login(User.objects.get(username=meta["agent"]))
+        self.anonymous = Client()
+        self.turn: dict[str, int] = {}
+
+    def request(self, scenario: Scenario) -> Any:
+        """One request of the scenario; a scenario with several paths takes the next one each time."""
+        client = self.staff if "Cookie" in scenario.headers else self.anonymous
+        extra: dict[str, Any] = {
+            f"HTTP_{k.upper().replace('-', '_')}": v
+            for k, v in scenario.headers.items()
+            if k not in ("Cookie", "Content-Type", "X-Forwarded-Proto")
+        }
+        turn = self.turn.get(scenario.name, 0)
+        self.turn[scenario.name] = turn + 1
+        path = scenario.paths[turn % len(scenario.paths)]
+        if scenario.method == "GET":
+            return client.get(path, **extra)
+        content_type = scenario.headers.get("Content-Type", "")
+        return client.generic(scenario.method, path, scenario.body.encode(), content_type=content_type, **extra)
+
+
+class Offline:
+    """What `scenarios` needs of a browser when no server runs: the test client logs in by itself and does
+    not check CSRF tokens, so a cookie marks the staff scenarios and the form token may be empty."""
+
+    origin = "https://testserver"
+
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": "in-process"}
+
+    def form_token(self, path: str) -> str:
+        return ""
+
+
 def count_queries(items: list[Scenario], meta: dict[str, Any]) -> None:
     """SQL statements per request, each scenario once in this process (Django's test client, same database)."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
-
-    staff = Client()
-    staff.force_login(User.objects.get(username=meta["agent"]))
+    requests = InProcess(meta)
     for scenario in items:
-        # A session cookie in the scenario: the logged-in agent; else (API token, floor) no session.
-        client = staff if "Cookie" in scenario.headers else Client()
-        extra: dict[str, Any] = {
-            f"HTTP_{k.upper().replace('-', '_')}": v for k, v in scenario.headers.items() if k != "Cookie"
-        }
-        extra.pop("HTTP_CONTENT_TYPE", None)
-        extra.pop("HTTP_X_FORWARDED_PROTO", None)
-        path = scenario.paths[0]
-        started = time.perf_counter()
         if scenario.method == "GET":
-            client.get(path, **extra)  # warm: per-process caches (calendar snapshot, permissions) are filled
-            started = time.perf_counter()
-            with CaptureQueriesContext(connection) as captured:
-                client.get(path, **extra)
-        else:
-            content_type = scenario.headers.get("Content-Type", "")
-            with CaptureQueriesContext(connection) as captured:
-                client.generic("POST", path, scenario.body.encode(), content_type=content_type, **extra)
+            requests.request(scenario)  # warm: per-process caches (calendar snapshot, permissions) are filled
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            requests.request(scenario)
         scenario.in_process_ms = (time.perf_counter() - started) * 1000
         timings = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
         scenario.queries = len(timings)

@@ -163,7 +163,7 @@ def people() -> dict[str, Any]:
     from accounts.roles import Role
     from customers.models import Contact, Customer
 
-    users = {}
+    users: dict[str, Any] = {}
     for username, role, last_name in (
         ("ugyintezo", Role.AGENT, "Kiss"),
         ("vezeto", Role.MANAGER, "Nagy"),
@@ -385,7 +385,8 @@ def measure_calendar(count: int) -> None:
             working_minutes_between(cal, start, end)
 
     for name, run in (("add_working_minutes", add), ("working_minutes_between", between)):
-        fresh, warm = [], []
+        fresh: list[float] = []
+        warm: list[float] = []
         for _repeat in range(CALENDAR_REPEATS):  # the median of three: one pass is under a second
             cal = WorkCalendar(SEED_WEEKLY)
             for rates in (fresh, warm):
@@ -418,7 +419,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         vendor = connection.vendor
         if vendor == "postgresql":
-            name = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+            version = connection.pg_version  # type: ignore[attr-defined]
+            name = f"PostgreSQL {version // 10000}.{version % 10000}"
         else:
             import sqlite3
 

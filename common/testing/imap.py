@@ -126,6 +126,7 @@ class ImapServer:
         import imaplib
         import ssl
 
+        connection: imaplib.IMAP4
         if self.tls_port:
             context = ssl.create_default_context(cafile=self.ca_file)
             connection = imaplib.IMAP4_SSL("127.0.0.1", self.tls_port, ssl_context=context)
