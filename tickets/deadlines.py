@@ -54,7 +54,9 @@ def _mirror(ticket: Ticket, clock: StageClock | None) -> None:
     ticket.warn_at = clock.warn_at if clock else None
 
 
-def start_stage(ticket: Ticket, stage: Stage | str, at: dt.datetime, snap: Snapshot | None = None) -> StageClock:
+def planned_stage(ticket: Ticket, stage: Stage | str, at: dt.datetime, snap: Snapshot | None = None) -> StageClock:
+    """The stage's clock, scheduled and mirrored on the ticket, not saved: a new ticket is written once, with
+    its deadline, and its clock after it."""
     snap = snap or snapshot()
     target = snap.target(stage, ticket.priority, ticket.customer_id, ticket.module_id)
     clock = StageClock(
@@ -70,8 +72,13 @@ def start_stage(ticket: Ticket, stage: Stage | str, at: dt.datetime, snap: Snaps
     else:
         clock.running_since = at
     _schedule(clock, snap.calendar)
-    clock.save()
     _mirror(ticket, clock)
+    return clock
+
+
+def start_stage(ticket: Ticket, stage: Stage | str, at: dt.datetime, snap: Snapshot | None = None) -> StageClock:
+    clock = planned_stage(ticket, stage, at, snap)
+    clock.save()
     return clock
 
 

@@ -476,24 +476,27 @@ def register_ticket(
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=5):
         raise InvalidInput(_("The time of receipt cannot be in the future."))
+    year = timezone.localtime(now).year
+    ticket = Ticket(
+        year=year,
+        subject=subject,
+        description=description,
+        channel=channel,
+        priority=priority,
+        customer_id=contact.customer_id,
+        contact=contact,
+        module=module,
+        received_at=received_at,
+        registered_at=now,
+        registered_by=actor,
+    )
+    clock = deadlines.planned_stage(ticket, Stage.VERIFY, min(received_at, now))
     with files_discarded_on_error() as stored, transaction.atomic():
-        year = timezone.localtime(now).year
-        sequence = _take_number(year)
-        ticket = Ticket.objects.create(
-            year=year,
-            sequence=sequence,
-            number=format_ticket_number(year, sequence),
-            subject=subject,
-            description=description,
-            channel=channel,
-            priority=priority,
-            customer_id=contact.customer_id,
-            contact=contact,
-            module=module,
-            received_at=received_at,
-            registered_at=now,
-            registered_by=actor,
-        )
+        # The number's row lock is held until the commit: everything that can be worked out beforehand is.
+        ticket.sequence = _take_number(year)
+        ticket.number = format_ticket_number(year, ticket.sequence)
+        ticket.save(force_insert=True)
+        clock.save()
         registered = TicketEvent.objects.create(
             ticket=ticket,
             actor=actor,
@@ -504,8 +507,6 @@ def register_ticket(
             note=note,
             data={"channel": str(channel), "received_at": received_at.isoformat()},
         )
-        deadlines.start_stage(ticket, Stage.VERIFY, min(received_at, now))
-        ticket.save(update_fields=["sla_stage", "due_at", "warn_at"])
         for upload in attachments:
             _store_attachment(ticket, actor, upload, description="", stored=stored)
         _announce(registered)
