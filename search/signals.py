@@ -16,6 +16,7 @@ from library.models import Document
 from mail.models import InboundMessage, OutboundMessage
 from search import indexing
 from tickets.models import Consultation, Feedback, TestLogEntry, Ticket, WorkLogEntry
+from tickets.signals import tickets_created_in_bulk
 
 TICKET_RECORDS = (WorkLogEntry, TestLogEntry, Consultation, Feedback, InboundMessage, OutboundMessage)
 _INDEXED_FIELDS = ("subject", "description")
@@ -36,6 +37,11 @@ def _ticket_saved(sender: Any, instance: Ticket, created: bool, raw: bool = Fals
     elif current != instance.__dict__.get("_search_indexed"):
         indexing.reindex_ticket(instance)
     instance.__dict__["_search_indexed"] = current
+
+
+@receiver(tickets_created_in_bulk, dispatch_uid="search_tickets_created_in_bulk")
+def _tickets_created(sender: Any, tickets: Any, **kwargs: Any) -> None:
+    indexing.index_new_tickets(tickets)
 
 
 def _record_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

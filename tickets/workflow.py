@@ -8,7 +8,7 @@ else in Pult assigns ``Ticket.state``. An illegal step raises a WorkflowError an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,7 @@ from tickets.models import (
     Letter,
     Notification,
     SatisfactionRating,
+    StageClock,
     TestLogEntry,
     Ticket,
     TicketEvent,
@@ -51,7 +52,8 @@ from tickets.models import (
     WorkLogEntry,
     format_ticket_number,
 )
-from tickets.signals import ticket_event_recorded
+from tickets.signals import ticket_event_recorded, ticket_events_recorded, tickets_created_in_bulk
+from worktime.services import snapshot
 
 User = get_user_model()
 
@@ -443,13 +445,73 @@ def _assign_to(user: Any) -> Callable[[Ticket], dict[str, Any]]:
 # --- b) register -----------------------------------------------------------------------------------
 
 
-def _take_number(year: int) -> int:
-    """The next number of `year`, taken under a row lock in the caller's transaction (gap-free)."""
+def _take_numbers(year: int, count: int = 1) -> int:
+    """The first of the next `count` numbers of `year`, taken under a row lock held until the caller's
+    transaction ends (gap-free)."""
     TicketNumberSequence.objects.bulk_create([TicketNumberSequence(year=year, last_number=0)], ignore_conflicts=True)
     sequence = TicketNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
+    first = sequence.last_number + 1
+    sequence.last_number += count
     sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+    return first
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """One request to register: what `register_tickets` takes for each ticket of a batch."""
+
+    contact: Contact
+    subject: str
+    description: str
+    channel: Channel | str
+    received_at: dt.datetime | None = None
+    module: Module | None = None
+    priority: Priority | str = Priority.NORMAL
+
+
+BATCH_LIMIT = 100
+
+
+def _may_register(actor: Any) -> None:
+    if actor is None or not actor.is_active or not actor.has_perm("tickets.register_ticket"):
+        raise NotAllowed(_("Your role does not allow registering requests."))
+
+
+def _unsaved_ticket(actor: Any, new: NewTicket, now: dt.datetime) -> Ticket:
+    """The checked, not yet numbered ticket of a request."""
+    subject = _required(new.subject, _("The subject is required."))
+    description = _required(new.description, _("The content of the request is required."))
+    if new.channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."))
+    received_at = new.received_at or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise InvalidInput(_("The time of receipt cannot be in the future."))
+    return Ticket(
+        year=timezone.localtime(now).year,
+        subject=subject,
+        description=description,
+        channel=new.channel,
+        priority=new.priority,
+        customer_id=new.contact.customer_id,
+        contact=new.contact,
+        module=new.module,
+        received_at=received_at,
+        registered_at=now,
+        registered_by=actor,
+    )
+
+
+def _registration_event(ticket: Ticket, actor: Any, note: str = "") -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        actor=actor,
+        at=ticket.registered_at,
+        action=Action.REGISTER,
+        from_state="",
+        to_state=State.NEW,
+        note=note,
+        data={"channel": str(ticket.channel), "received_at": ticket.received_at.isoformat()},
+    )
 
 
 def register_ticket(
@@ -466,51 +528,58 @@ def register_ticket(
     note: str = "",
 ) -> Ticket:
     """Seed b: record a request in the registry. The number is taken in the same transaction."""
-    if actor is None or not actor.is_active or not actor.has_perm("tickets.register_ticket"):
-        raise NotAllowed(_("Your role does not allow registering requests."))
-    subject = _required(subject, _("The subject is required."))
-    description = _required(description, _("The content of the request is required."))
-    if channel not in Channel.values:
-        raise InvalidInput(_("Unknown channel."))
+    _may_register(actor)
     now = timezone.now()
-    received_at = received_at or now
-    if received_at > now + dt.timedelta(minutes=5):
-        raise InvalidInput(_("The time of receipt cannot be in the future."))
-    year = timezone.localtime(now).year
-    ticket = Ticket(
-        year=year,
-        subject=subject,
-        description=description,
-        channel=channel,
-        priority=priority,
-        customer_id=contact.customer_id,
-        contact=contact,
-        module=module,
-        received_at=received_at,
-        registered_at=now,
-        registered_by=actor,
-    )
-    clock = deadlines.planned_stage(ticket, Stage.VERIFY, min(received_at, now))
+    new = NewTicket(contact, subject, description, channel, received_at, module, priority)
+    ticket = _unsaved_ticket(actor, new, now)
+    clock = deadlines.planned_stage(ticket, Stage.VERIFY, min(ticket.received_at, now))
     with files_discarded_on_error() as stored, transaction.atomic():
         # The number's row lock is held until the commit: everything that can be worked out beforehand is.
-        ticket.sequence = _take_number(year)
-        ticket.number = format_ticket_number(year, ticket.sequence)
+        ticket.sequence = _take_numbers(ticket.year)
+        ticket.number = format_ticket_number(ticket.year, ticket.sequence)
         ticket.save(force_insert=True)
         clock.save()
-        registered = TicketEvent.objects.create(
-            ticket=ticket,
-            actor=actor,
-            at=now,
-            action=Action.REGISTER,
-            from_state="",
-            to_state=State.NEW,
-            note=note,
-            data={"channel": str(channel), "received_at": received_at.isoformat()},
-        )
+        registered = _registration_event(ticket, actor, note)
+        registered.save()
         for upload in attachments:
             _store_attachment(ticket, actor, upload, description="", stored=stored)
         _announce(registered)
     return ticket
+
+
+def register_tickets(*, actor: Any, requests: Sequence[NewTicket]) -> list[Ticket]:
+    """Seed b for a batch of requests (an integration handing over what it collected): all of them are
+    registered, in the order given, or none. Their numbers are one block, taken under one row lock, and the
+    tickets, clocks, events and search entries are written with one INSERT each."""
+    _may_register(actor)
+    if not requests:
+        raise InvalidInput(_("Send at least one request."))
+    if len(requests) > BATCH_LIMIT:
+        raise InvalidInput(_("At most %(limit)d requests at once.") % {"limit": BATCH_LIMIT})
+    now = timezone.now()
+    snap = snapshot()
+    tickets, clocks = [], []
+    for index, new in enumerate(requests, start=1):
+        try:
+            ticket = _unsaved_ticket(actor, new, now)
+        except InvalidInput as error:
+            raise InvalidInput(_("Request %(index)d: %(error)s") % {"index": index, "error": error}) from error
+        tickets.append(ticket)
+        clocks.append(deadlines.planned_stage(ticket, Stage.VERIFY, min(ticket.received_at, now), snap))
+    year = tickets[0].year
+    with transaction.atomic():
+        first = _take_numbers(year, len(tickets))
+        for offset, ticket in enumerate(tickets):
+            ticket.sequence = first + offset
+            ticket.number = format_ticket_number(year, ticket.sequence)
+        Ticket.objects.bulk_create(tickets)
+        for clock, ticket in zip(clocks, tickets, strict=True):
+            clock.ticket = ticket  # now with its id
+        StageClock.objects.bulk_create(clocks)
+        events = TicketEvent.objects.bulk_create([_registration_event(ticket, actor) for ticket in tickets])
+        tickets_created_in_bulk.send(sender=Ticket, tickets=tickets)
+        transaction.on_commit(lambda: ticket_events_recorded.send(sender=TicketEvent, events=events))
+    return tickets
 
 
 # --- c) verify -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -101,33 +102,46 @@ def _queue(delivery: WebhookDelivery) -> None:
 
 def deliveries_queue_for_event(*, event: Any) -> list[WebhookDelivery]:
     """One delivery for every active hook that wants this event, handed to the worker after commit."""
-    hooks = selectors.hooks_for_event(event.action)
+    return deliveries_queue_for_events(events=[event])
+
+
+def deliveries_queue_for_events(*, events: Sequence[Any]) -> list[WebhookDelivery]:
+    """`deliveries_queue_for_event` for several events, with one look at the hooks."""
+    hooks = selectors.active_hooks()
     if not hooks:
         return []
     created = []
     with transaction.atomic():
-        for hook in hooks:
-            delivery_id = uuid.uuid4()
-            delivery = WebhookDelivery.objects.create(
-                uuid=delivery_id,
-                webhook=hook,
-                event=event.action,
-                ticket_event_id=event.pk,
-                ticket_number=event.ticket.number,
-                payload=event_payload(event, delivery_id),
-            )
-            _queue(delivery)
-            created.append(delivery)
+        for event in events:
+            for hook in hooks:
+                if not hook.wants(event.action):
+                    continue
+                delivery_id = uuid.uuid4()
+                delivery = WebhookDelivery.objects.create(
+                    uuid=delivery_id,
+                    webhook=hook,
+                    event=event.action,
+                    ticket_event_id=event.pk,
+                    ticket_number=event.ticket.number,
+                    payload=event_payload(event, delivery_id),
+                )
+                _queue(delivery)
+                created.append(delivery)
     return created
 
 
 def on_ticket_event_recorded(sender: Any, event: Any, **kwargs: Any) -> None:
     """Receiver of tickets.signals.ticket_event_recorded (after the step's commit)."""
+    on_ticket_events_recorded(sender, events=[event])
+
+
+def on_ticket_events_recorded(sender: Any, events: Sequence[Any], **kwargs: Any) -> None:
+    """Receiver of tickets.signals.ticket_events_recorded (after the batch's commit)."""
     try:
-        deliveries_queue_for_event(event=event)
+        deliveries_queue_for_events(events=events)
     except Exception:
         # The ticket step has already committed: a webhook problem must not turn it into an error page.
-        logger.exception("Could not queue webhook deliveries for ticket event %s", getattr(event, "pk", None))
+        logger.exception("Could not queue webhook deliveries for ticket events %s", [e.pk for e in events])
 
 
 def webhook_ping(*, webhook: Webhook) -> WebhookDelivery:

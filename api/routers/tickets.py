@@ -306,6 +306,59 @@ def register_ticket(request: HttpRequest, body: RegisterIn) -> Status[dict[str, 
     return Status(201, detail(user, ticket, just_registered=True))
 
 
+class RegisterBatchIn(Schema):
+    tickets: list[RegisterIn] = Field(
+        min_length=1,
+        max_length=workflow.BATCH_LIMIT,
+        description=f"1 to {workflow.BATCH_LIMIT} requests, registered in this order with consecutive numbers.",
+    )
+
+
+class RegisteredOut(Schema):
+    number: str = Field(description="The registry number, e.g. 2026/000123.")
+    year: int
+    sequence: int
+    state: State
+    due_at: dt.datetime | None = Field(description="The verification's service-level deadline.")
+
+
+class RegisteredBatchOut(Schema):
+    items: list[RegisteredOut]
+
+
+@router.post("/batch", response=with_errors({201: RegisteredBatchOut}), summary="Register several tickets at once")
+def register_tickets(request: HttpRequest, body: RegisterBatchIn) -> Status[dict[str, Any]]:
+    """Seed b for a batch: an integration hands over the requests it collected. Either every request is
+    registered or none is; an error names the request by its place in the list (1 is the first). The batch
+    counts as one request against the rate limit."""
+    user = caller(request)
+    if not user.has_perm("tickets.register_ticket"):
+        raise PermissionDenied(_("Your role does not allow registering requests."))
+    contacts = Contact.objects.filter(pk__in={item.contact_id for item in body.tickets}, is_active=True).in_bulk()
+    module_ids = {item.module_id for item in body.tickets if item.module_id is not None}
+    modules = Module.objects.filter(pk__in=module_ids, is_active=True).in_bulk() if module_ids else {}
+    requests = []
+    for index, item in enumerate(body.tickets, start=1):
+        contact = contacts.get(item.contact_id)
+        module = modules.get(item.module_id) if item.module_id is not None else None
+        if contact is None or (item.module_id is not None and module is None):
+            error = _("Choose an active contact.") if contact is None else _("Choose an active module.")
+            raise workflow.InvalidInput(_("Request %(index)d: %(error)s") % {"index": index, "error": error})
+        requests.append(
+            workflow.NewTicket(
+                contact=contact,
+                subject=item.subject,
+                description=item.description,
+                channel=item.channel,
+                received_at=item.received_at,
+                module=module,
+                priority=item.priority,
+            )
+        )
+    tickets = workflow.register_tickets(actor=user, requests=requests)
+    return Status(201, {"items": [{name: getattr(t, name) for name in RegisteredOut.model_fields} for t in tickets]})
+
+
 def _module(module_id: int | None) -> Module | None:
     if module_id is None:
         return None
