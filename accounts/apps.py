@@ -26,4 +26,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="pult_sync_roles")
-        from accounts import sessions  # noqa: F401  (connects the login and logout signals)
+        from accounts import (
+            sessions,  # noqa: F401  (connects the login and logout signals)
+            signals,  # noqa: F401  (moves the permission revision on)
+        )

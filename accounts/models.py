@@ -78,3 +78,18 @@ class TwoFactorDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PermissionRevision(models.Model):
+    """One row (id 1) whose number changes with every change to who holds which permission or role, in the
+    same transaction: the permission backend reads it with the user and keeps each user's permissions in
+    the cache under it (accounts.backends), so a change counts from the next request in every process."""
+
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("permission revision")
+        verbose_name_plural = _("permission revisions")
+
+    def __str__(self) -> str:
+        return str(self.revision)

@@ -213,6 +213,9 @@ PULT_LIST_COUNT_CAP = env_int("PULT_LIST_COUNT_CAP", 10_000, minimum=100)
 # The start page's overview (counts over every open ticket) is counted at most this often for those who see
 # every ticket, and shared through the cache; 0 counts it on every request (dashboard.selectors.overview).
 PULT_OVERVIEW_CACHE_SECONDS = env_int("PULT_OVERVIEW_CACHE_SECONDS", 20, minimum=0)
+# A user's permissions and roles are kept in the cache under the permission revision (accounts.backends):
+# a change counts from the next request; 0 reads them on every request.
+PULT_PERMISSION_CACHE_SECONDS = env_int("PULT_PERMISSION_CACHE_SECONDS", 600, minimum=0)
 PULT_MAX_ATTACHMENT_BYTES = env_int("PULT_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -24,6 +24,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Tests look at the overview right after changing tickets; dashboard/tests say what the cache does.
 PULT_OVERVIEW_CACHE_SECONDS = 0
+# The pages' constant-query tests count the permissions' statement on every request; the cache has its own
+# tests (accounts/tests/test_backends.py).
+PULT_PERMISSION_CACHE_SECONDS = 0
 
 # Tasks run in the test process as they are queued (on commit); one test runs a real worker process.
 HUEY = {**HUEY, "immediate": True}
