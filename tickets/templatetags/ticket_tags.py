@@ -17,10 +17,28 @@ from tickets.choices import TestOutcome as Outcome
 
 register = template.Library()
 
+# A choices class's `.values` builds its list on every use; the timeline asks for each of hundreds of events.
+_OUTCOMES, _CHANNELS, _NOTIFICATION_CHANNELS = (
+    frozenset(Outcome.values),
+    frozenset(Channel.values),
+    frozenset(NotificationChannel.values),
+)
+_NOTIFICATION_OUTCOMES, _STAGES, _STATES = (
+    frozenset(NotificationOutcome.values),
+    frozenset(Stage.values),
+    frozenset(State.values),
+)
+
+
+@register.filter
+def short_dt(value: dt.datetime | None) -> str:
+    """`|date:"SHORT_DATETIME_FORMAT"` for pages that show hundreds of dates (common.dates.short_datetime)."""
+    return short_datetime(value) if value else ""
+
 
 @register.filter
 def state_label(value: str) -> str:
-    return str(State(value).label) if value in State.values else ""
+    return str(State(value).label) if value in _STATES else ""
 
 
 def labels_of(choices: Any) -> dict[str, str]:
@@ -51,19 +69,19 @@ def event_details(event: Any) -> list[tuple[str, str]]:
         rows.append((_("Phone consultation"), data["call_summary"]))
     if "question" in data:
         rows.append((_("Question"), data["question"]))
-    if "outcome" in data and data["outcome"] in Outcome.values:
+    if "outcome" in data and data["outcome"] in _OUTCOMES:
         rows.append((_("Outcome"), str(Outcome(data["outcome"]).label)))
     if "channel" in data:
         channel = data["channel"]
         label = (
             NotificationChannel(channel).label
-            if event.action == "record_notification" and channel in NotificationChannel.values
+            if event.action == "record_notification" and channel in _NOTIFICATION_CHANNELS
             else Channel(channel).label
-            if channel in Channel.values
+            if channel in _CHANNELS
             else channel
         )
         rows.append((_("Channel"), str(label)))
-    if data.get("notification_outcome") in NotificationOutcome.values:
+    if data.get("notification_outcome") in _NOTIFICATION_OUTCOMES:
         rows.append((_("Outcome"), str(NotificationOutcome(data["notification_outcome"]).label)))
     if "recipient" in data:
         rows.append((_("To"), data["recipient"]))
@@ -72,7 +90,7 @@ def event_details(event: Any) -> list[tuple[str, str]]:
     if "files" in data:
         rows.append((_("Files"), ", ".join(data["files"])))
     ended = (data.get("clock") or {}).get("ended")
-    if ended and ended.get("stage") in Stage.values:
+    if ended and ended.get("stage") in _STAGES:
         rows.append(
             (
                 str(Stage(ended["stage"]).label),
