@@ -64,6 +64,20 @@ Every answer carries `X-RateLimit-Limit` and `X-RateLimit-Remaining`; over the l
 
 Each step answers the ticket as it is afterwards, with `allowed_steps` naming what may come next.
 
+## Registering a batch
+
+An integration that collects requests (a monitoring system, a partner's desk, a migration) can hand over up
+to 100 at once: `POST /tickets/batch` with `{"tickets": [ … ]}`, each item shaped like the body of
+`POST /tickets`. Either all of them are registered, in the order given, with consecutive numbers, or none
+is: a 422 `invalid_input` names the first wrong request by its place ("Request 3: …", 1 is the first). The
+answer lists each ticket's number, state and verification deadline. A batch counts as one request against
+the rate limit, and webhooks hear of every ticket in it.
+
+    curl -H "$AUTH" -H "$JSON" -X POST "$PULT/tickets/batch" -d '{"tickets": [
+         {"contact_id": 7, "subject": "Nem nyomtat", "description": "Nem működik.", "channel": "web"},
+         {"contact_id": 9, "subject": "Lassú a zárás", "description": "Percekig tart.", "channel": "web"}]}'
+    # → 201 {"items": [{"number": "2026/000124", ...}, {"number": "2026/000125", ...}]}
+
 ## Telling the user the result (seed j)
 
 `record_notification` logs a call (or a message left; `outcome=not_reached` keeps the ticket waiting for a

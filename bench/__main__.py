@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 
 def main() -> None:
@@ -21,8 +22,10 @@ def main() -> None:
     run.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per scenario")
     run.add_argument("--concurrency", default="1,8", help="comma-separated wrk connection counts")
     run.add_argument("--port", type=int, default=8200)
-    run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (gthread)")
-    run.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # The deployment's shape (deploy/gunicorn.conf.py): sync workers, 2 × cores + 1 of them.
+    run.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn worker processes")
+    run.add_argument("--threads", type=int, default=1, help="threads per worker (gthread only)")
+    run.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="sync: one request at a time")
     run.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     run.add_argument("--sla-tickets", type=int, default=100_000, help="open tickets for bench.sla (0: skip)")
     run.add_argument("--mail-messages", type=int, default=300, help="messages for bench.mail_intake (0: skip)")

@@ -5,10 +5,13 @@
 
 gunicorn serves `config.wsgi` on 127.0.0.1 with PULT_ENV=production (a long random SECRET_KEY, DEBUG=0,
 ALLOWED_HOSTS=127.0.0.1, PULT_HTTPS=1 with PULT_PROXY_SSL_HEADER=1: every wrk request carries
-`X-Forwarded-Proto: https`, as behind the TLS proxy). Workers: gthread, 2 processes × 4 threads by default,
-the shape scripts/run starts: two processes use both cores, and the threads keep a process busy while one
-request waits on the database. The API's per-caller rate limit is raised for the run
-(PULT_API_REQUESTS_PER_MINUTE) so the limit, not the server, is not what gets measured.
+`X-Forwarded-Proto: https`, as behind the TLS proxy). Workers: by default the deployment's shape
+(deploy/gunicorn.conf.py): sync workers, 2 × cores + 1 of them, each answering one request and closing the
+connection, so the kernel spreads the requests over every process. (`--worker-class gthread --workers 2
+--threads 4`, the demo's shape, keeps wrk's persistent connections on whichever process accepted them: on
+2026-12-05 one of two processes sat idle through whole runs, and the same pages measured up to 2× slower.)
+The API's per-caller rate limit is raised for the run (PULT_API_REQUESTS_PER_MINUTE) so the limit, not the
+server, is not what gets measured.
 
 For each scenario: a check that one request answers as expected (200, or 201/302 for the writes), a warm-up
 pass, then one wrk run per concurrency. Printed: p50 / p95 / p99 latency, requests/s, both as ratios to the
@@ -127,7 +130,7 @@ def start_server(engine: str, options: Any) -> subprocess.Popen[bytes]:
         "--workers",
         str(options.workers),
         "--worker-class",
-        "gthread",
+        options.worker_class,
         "--threads",
         str(options.threads),
         "--log-level",
@@ -644,7 +647,7 @@ def main(options: Any) -> None:
     started_at = dt.datetime.now().astimezone()
     setup_django(engine)
     print(
-        f"benchmark run on {engine}: {meta['tickets']:,} tickets; gunicorn gthread "
+        f"benchmark run on {engine}: {meta['tickets']:,} tickets; gunicorn {options.worker_class} "
         f"{options.workers}×{options.threads} on 127.0.0.1:{options.port}; wrk {options.duration} s per run, "
         f"warm-up {options.warmup} s; load average {load_start:.2f}"
     )
