@@ -146,3 +146,15 @@ def test_an_api_token_s_user_takes_the_permissions_from_the_cache(users, contact
     assert not _reads_permissions(queries)
     Group.objects.get(name=Role.AGENT.value).permissions.clear()
     assert client.get("/api/v1/tickets").status_code == 403
+
+
+def test_the_intake_system_user_takes_its_permissions_from_the_cache_until_they_change(db):
+    from accounts.services import system_user
+
+    assert system_user().has_perm("tickets.register_ticket")  # created
+    assert system_user().has_perm("tickets.register_ticket")  # read with the revision, and cached
+    with CaptureQueriesContext(connection) as queries:
+        assert system_user().has_perm("tickets.register_ticket")
+    assert not _reads_permissions(queries)
+    system_user().user_permissions.remove(Permission.objects.get(codename="register_ticket"))
+    assert not system_user().has_perm("tickets.register_ticket")
