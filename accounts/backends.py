@@ -7,11 +7,11 @@ statements on every page and API call. `PermissionsAtOnceBackend` reads all thre
 the same per-request caches, so every answer is what `ModelBackend` gives.
 
 It also keeps what it read in Django's cache for PULT_PERMISSION_CACHE_SECONDS (per process, or Redis shared
-by every process), under the
-user and the number of `PermissionRevision`, which every change to group memberships, a group's or a user's
-permissions, or a group's name changes in its own transaction (`accounts.signals`). The user of a session or
-an API token is read with that number in the same statement, so a request whose user holds nothing new reads
-no permissions at all, and a permission taken away counts from the next request, in every process.
+by every process), under the user and the number of `PermissionRevision`, which every change to group
+memberships, a group's or a user's permissions, or a group's name changes in its own transaction
+(`accounts.signals`). The user of a session, of an API token or of automatic intake is read with that number
+in the same statement (`users_with_revision`, `permission_revision`), so a request whose user holds nothing
+new reads no permissions at all, and a permission taken away counts from the next request, in every process.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def permission_revision() -> Subquery:
     return Subquery(PermissionRevision.objects.filter(pk=1).values("revision")[:1])
 
 
+def users_with_revision() -> Any:
+    """Users, each read with the current permission revision (what lets `_load` use the cache)."""
+    return User._default_manager.annotate(**{REVISION_ATTRIBUTE: permission_revision()})
+
+
 def _cache_key(user_obj: Any, revision: int) -> str:
     return f"pult:permissions:{user_obj.pk}:{revision}"
 
@@ -50,7 +55,7 @@ def _permission_rows(source: str, **where: Any) -> Any:
 class PermissionsAtOnceBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         """The session's user, with the permission revision read in the same statement."""
-        user = User._default_manager.annotate(**{REVISION_ATTRIBUTE: permission_revision()}).filter(pk=user_id).first()
+        user = users_with_revision().filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _load(self, user_obj: Any) -> None:

@@ -15,10 +15,9 @@ SYSTEM_PERMISSIONS = ("tickets.register_ticket", "tickets.register_feedback", "c
 def system_user() -> User:
     """The actor of automatic intake (mail, fax gateway): it cannot log in and holds only what intake needs.
     Read with the permission revision, like a session's user, so its permissions come from the cache."""
-    from accounts.backends import REVISION_ATTRIBUTE, permission_revision
+    from accounts.backends import users_with_revision
 
-    found = User.objects.annotate(**{REVISION_ATTRIBUTE: permission_revision()}).filter(username=SYSTEM_USERNAME)
-    user = found.first()
+    user = users_with_revision().filter(username=SYSTEM_USERNAME).first()
     if user is not None:
         return user
     user, created = User.objects.get_or_create(

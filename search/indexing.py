@@ -119,11 +119,7 @@ def reindex_ticket(ticket: Any) -> None:
 def index_new_ticket(ticket: Any) -> None:
     """A ticket just created has nothing written on it yet: its entry is its subject and description alone
     (no query for its records, no update that finds no entry). Registration is the busiest write there is."""
-    pending = _deferred.get()
-    if pending is not None:
-        pending.add(ticket.pk)
-        return
-    SearchEntry.objects.create(ticket_id=ticket.pk, **_ticket_values(ticket, []))
+    index_new_tickets([ticket])
 
 
 def index_new_tickets(tickets: Sequence[Any]) -> None:
