@@ -1,21 +1,26 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.admin_search import FoldedSearch
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FoldedSearch, DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Service desk"), {"fields": ("phone",)}),
     )
     list_display = ("username", "last_name", "first_name", "email", "is_active")
     list_filter = ("is_active", "groups")
+    search_fields = ("username", "first_name", "last_name", "email")
+    search_phone_fields = ("phone",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Roles are given as groups; only a superuser may hand out superuser status or single permissions,
@@ -24,3 +29,11 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         return readonly
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(FoldedSearch, DjangoGroupAdmin):
+    pass

@@ -14,7 +14,11 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("Dispatcher")
     EXECUTOR = "executor", _("Executor")
     COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")
+    # Steps in when no complaint officer may handle a complaint (every one of them is concerned, or absent).
+    COMPLAINT_DEPUTY = "complaint_deputy", _("Deputy complaint officer")
     EXECUTIVE = "executive", _("Executive")
+    # Decides on complaints when no executive may (every executive is concerned, or proposed it).
+    COMPLAINT_BOARD = "complaint_board", _("Member of the complaint decision body")
     ADMINISTRATOR = "administrator", _("Administrator")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
 
@@ -63,6 +67,26 @@ _REFERENCE_DATA = [
 ]
 
 _RECORD_COMPLAINTS = ["complaints.register_complaint"]
+_HANDLE_COMPLAINTS = [
+    "tickets.view_all_tickets",
+    "customers.view_module",
+    "complaints.view_complaints",
+    "complaints.register_complaint",
+    "complaints.investigate_complaint",
+    "complaints.view_complaint_statistics",
+    "complaints.export_complaints",
+    "complaints.view_redressbody",
+    "complaints.change_redressbody",
+    "complaints.view_purgelogentry",
+    "library.view_document",
+]
+_DECIDE_COMPLAINTS = [
+    "complaints.view_complaints",
+    "complaints.decide_complaint",
+    "complaints.view_complaint_statistics",
+    "complaints.export_complaints",
+    "library.view_document",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: [*_AGENT_WORK, *_RECORD_COMPLAINTS],
@@ -85,27 +109,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "library.view_document",
         "library.link_document",
     ],
-    Role.COMPLAINT_OFFICER: [
-        "tickets.view_all_tickets",
-        "customers.view_module",
-        "complaints.view_complaints",
-        "complaints.register_complaint",
-        "complaints.investigate_complaint",
-        "complaints.view_complaint_statistics",
-        "complaints.export_complaints",
-        "complaints.view_redressbody",
-        "complaints.change_redressbody",
-        "complaints.view_purgelogentry",
-        "library.view_document",
-    ],
-    Role.EXECUTIVE: [
-        "tickets.view_reports",
-        "complaints.view_complaints",
-        "complaints.decide_complaint",
-        "complaints.view_complaint_statistics",
-        "complaints.export_complaints",
-        "library.view_document",
-    ],
+    Role.COMPLAINT_OFFICER: _HANDLE_COMPLAINTS,
+    Role.COMPLAINT_DEPUTY: _HANDLE_COMPLAINTS,
+    Role.EXECUTIVE: ["tickets.view_reports", *_DECIDE_COMPLAINTS],
+    Role.COMPLAINT_BOARD: _DECIDE_COMPLAINTS,
     Role.ADMINISTRATOR: [
         *_REFERENCE_DATA,
         *(f"accounts.{verb}_user" for verb in ("view", "add", "change")),
@@ -122,7 +129,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 # Roles whose members use the Django admin (reference data, users; the deletion log for the data-protection officer).
-STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMINISTRATOR, Role.COMPLAINT_OFFICER, Role.DATA_PROTECTION_OFFICER})
+STAFF_ROLES = frozenset(
+    {Role.MANAGER, Role.ADMINISTRATOR, Role.COMPLAINT_OFFICER, Role.COMPLAINT_DEPUTY, Role.DATA_PROTECTION_OFFICER}
+)
 
 
 def roles_of(user: Any) -> frozenset[str]:

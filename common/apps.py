@@ -7,7 +7,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.forms import ModelChoiceField
 
-        from common import collation, security  # noqa: F401  (Hungarian collation on SQLite; production checks)
+        from common import collation, lookup, security  # noqa: F401  (SQLite: collation, fold; production checks)
         from common.form_rendering import ListedChoices
 
         ModelChoiceField.iterator = ListedChoices  # type: ignore[misc]  # options in one query, no server-side cursor

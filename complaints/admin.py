@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.admin_search import FoldedSearch
 from complaints.models import PurgeLogEntry, RedressBody
 
 
 @admin.register(RedressBody)
-class RedressBodyAdmin(admin.ModelAdmin):
+class RedressBodyAdmin(FoldedSearch):
     list_display = ("county", "kind", "name", "seat", "phone", "web", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "seat", "county")
@@ -20,7 +21,7 @@ class RedressBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PurgeLogEntry)
-class PurgeLogEntryAdmin(admin.ModelAdmin):
+class PurgeLogEntryAdmin(FoldedSearch):
     list_display = ("number", "retained_until", "purged_at")
     search_fields = ("number",)
     readonly_fields = ("complaint", "number", "retained_until", "purged_at", "removed")

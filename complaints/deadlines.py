@@ -8,17 +8,16 @@ each escalation is sent once (`warned_at`, `breached_at`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from common.sweeps import sweep_due
+from complaints.eligibility import deciders, who_may_act
 
 if TYPE_CHECKING:
     from complaints.models import Complaint
@@ -84,29 +83,6 @@ def _check_one(pk: int, now: dt.datetime) -> None:
         )
 
 
-def officers_for(complaint: Complaint) -> list[Any]:
-    """Its officer, or every complaint officer while nobody has taken it; never an employee it concerns."""
-    if complaint.officer is not None and complaint.officer.is_active:
-        people = [complaint.officer]
-    else:
-        people = list(
-            get_user_model()
-            .objects.with_perm("complaints.investigate_complaint", is_active=True, include_superusers=False)
-            .order_by("pk")
-        )
-    return _without_concerned(complaint, people)
-
-
-def executives_for(complaint: Complaint) -> list[Any]:
-    people = list(get_user_model().objects.filter(is_active=True, groups__name=Role.EXECUTIVE).order_by("pk"))
-    return _without_concerned(complaint, people)
-
-
-def _without_concerned(complaint: Complaint, people: list[Any]) -> list[Any]:
-    concerned = set(complaint.concerned.values_list("pk", flat=True))
-    return [person for person in people if person.pk not in concerned]
-
-
 def _values(complaint: Complaint) -> dict[str, str]:
     return {
         "number": complaint.number,
@@ -118,7 +94,7 @@ def _values(complaint: Complaint) -> dict[str, str]:
 
 
 def warn(complaint: Complaint) -> None:
-    """The warning time has come: tell the officer (once). The subject names no person."""
+    """The warning time has come: tell whoever may take the next step (once). The subject names no person."""
     from complaints.choices import Action
     from complaints.mailing import staff_alert_queue
     from complaints.services import _event
@@ -127,7 +103,7 @@ def warn(complaint: Complaint) -> None:
         values = _values(complaint)
         subject = _("Complaint %(number)s: the answer is due %(due)s") % values
         body = _("The written answer to complaint %(number)s is due %(due)s.\n\n%(url)s\n") % values
-        told = staff_alert_queue(complaint, officers_for(complaint), subject, body)
+        told = staff_alert_queue(complaint, who_may_act(complaint), subject, body)
         _event(complaint, None, Action.DEADLINE_WARNING, note=values["due"], told=told)
 
 
@@ -147,7 +123,7 @@ def escalate(complaint: Complaint) -> None:
             )
             % values
         )
-        people = executives_for(complaint)
-        people += [person for person in officers_for(complaint) if person not in people]
+        people = deciders(complaint)
+        people += [person for person in who_may_act(complaint) if person not in people]
         told = staff_alert_queue(complaint, people, subject, body)
         _event(complaint, None, Action.DEADLINE_BREACH, note=values["due"], told=told)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.lookup import lookup
 from complaints.choices import PENDING_STATES, ComplaintState, Outcome
 from complaints.models import Complaint, ComplaintEvent
 from tickets.choices import Channel
@@ -65,6 +66,15 @@ class ComplaintFilter:
     mine: bool = False
 
 
+# What a complaint is found by: its number, subject, the complainant (name, e-mail, address, phone).
+COMPLAINT_FIELDS = ("number", "subject", "complainant_name", "complainant_email", "complainant_address")
+COMPLAINT_PHONES = ("complainant_phone",)
+
+
+def find_complaints(complaints: QuerySet[Complaint], text: str) -> QuerySet[Complaint]:
+    return lookup(complaints, text, COMPLAINT_FIELDS, phone_fields=COMPLAINT_PHONES)
+
+
 def register_list(*, user: Any, filters: ComplaintFilter, now: dt.datetime | None = None) -> QuerySet[Complaint]:
     complaints = visible_to(user)
     if filters.states:
@@ -77,12 +87,7 @@ def register_list(*, user: Any, filters: ComplaintFilter, now: dt.datetime | Non
         complaints = complaints.filter(officer=user)
     text = filters.text.strip()
     if text:
-        complaints = complaints.filter(
-            Q(number__icontains=text)
-            | Q(subject__icontains=text)
-            | Q(complainant_name__icontains=text)
-            | Q(complainant_email__icontains=text)
-        )
+        complaints = find_complaints(complaints, text)
     return complaints.select_related("officer", "module").order_by("-received_at", "-id")
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import filetypes
-from complaints import deadlines
+from complaints import deadlines, eligibility
 from complaints.choices import (
     PENDING_STATES,
     REFUSING_OUTCOMES,
@@ -321,6 +321,7 @@ def assign_officer(
             raise InvalidInput(_("The complaint concerns %(name)s, who cannot handle it.") % {"name": officer})
         before = locked.state
         locked.officer = officer
+        _refuse_gaps(locked, set(locked.concerned.values_list("pk", flat=True)))
         if locked.state == ComplaintState.RECORDED:
             locked.state = ComplaintState.INVESTIGATING
         _event(locked, actor, Action.ASSIGN, before=before, officer=officer.display_name)
@@ -338,15 +339,30 @@ def set_concerned(
     people = list(employees)
 
     def change(locked: Complaint) -> None:
+        if any(person.pk == actor.pk for person in people):
+            raise InvalidInput(
+                _(
+                    "You cannot name yourself: ask another complaint officer or an executive to record that "
+                    "the complaint concerns you."
+                )
+            )
         if locked.officer is not None and locked.officer in people:
             raise InvalidInput(
                 _("%(name)s is the complaint's officer: hand the complaint to another officer first.")
                 % {"name": locked.officer}
             )
+        _refuse_gaps(locked, {person.pk for person in people})
         locked.concerned.set(people)
         _event(locked, actor, Action.CONCERNED, names=[person.display_name for person in people])
 
     return _step(complaint, actor, expected_version, PENDING_STATES, change)
+
+
+def _refuse_gaps(locked: Complaint, concerned: set[int]) -> None:
+    """No naming and no assignment may leave a step of the procedure with nobody to take it."""
+    missing = eligibility.gaps(locked, concerned)
+    if missing:
+        raise InvalidInput(" ".join(str(text) for text in missing))
 
 
 def add_entry(

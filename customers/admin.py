@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_search import FoldedSearch
 from customers.models import Contact, Customer, Module
+from customers.selectors import CONTACT_FIELDS, CONTACT_PHONES, CUSTOMER_FIELDS, CUSTOMER_PHONES
 from privacy.choices import AccessAction
 from privacy.services import record_access
 
@@ -19,18 +21,20 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(FoldedSearch):
     list_display = ("name", "kind", "tax_number", "phone", "email", "portal_shares_requests", "is_active")
     list_filter = ("kind", "portal_shares_requests", "is_active")
-    search_fields = ("name", "tax_number", "email")
+    search_fields = CUSTOMER_FIELDS
+    search_phone_fields = CUSTOMER_PHONES
     inlines = [ContactInline]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(FoldedSearch):
     list_display = ("name", "customer", "phone", "email", "preferred_channel", "is_active", "legal_hold")
     list_filter = ("preferred_channel", "is_active", "legal_hold")
-    search_fields = ("name", "email", "phone", "customer__name")
+    search_fields = CONTACT_FIELDS
+    search_phone_fields = CONTACT_PHONES
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
     actions = ["invite_to_portal"]
@@ -87,6 +91,6 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(FoldedSearch):
     list_display = ("code", "name", "is_active")
     search_fields = ("code", "name")

@@ -1,20 +1,11 @@
 from __future__ import annotations
 
-import re
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.collation import hungarian
+from common.lookup import phone_digits
 from customers.choices import CustomerKind, NotificationChannel
-
-
-def phone_digits(value: str) -> str:
-    """Digits of a phone number without the country/trunk prefix, so +36 30 123 4567 matches 06301234567."""
-    digits = re.sub(r"\D", "", value or "")
-    if digits.startswith("36") or digits.startswith("06"):
-        digits = digits[2:]
-    return digits
 
 
 class Customer(models.Model):

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from common.collation import hungarian
-from customers.models import Contact, Module, phone_digits
+from common.lookup import lookup
+from customers.models import Contact, Customer, Module
+
+# What a person is found by, wherever staff look one up (intake, feedback, list filters, the API, the admin).
+CONTACT_FIELDS = ("name", "email", "customer__name", "position")
+CONTACT_PHONES = ("phone", "fax")
+CUSTOMER_FIELDS = ("name", "email", "tax_number", "address")
+CUSTOMER_PHONES = ("phone",)
+
+
+def find_contacts(contacts: QuerySet[Contact], query: str) -> QuerySet[Contact]:
+    """`contacts` whose name, e-mail, customer or phone matches `query`, accents, case and word order aside."""
+    return lookup(contacts, query, CONTACT_FIELDS, phone_fields=CONTACT_PHONES)
+
+
+def find_customers(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    return lookup(customers, query, CUSTOMER_FIELDS, phone_fields=CUSTOMER_PHONES)
 
 
 def contact_search(*, query: str, limit: int = 20) -> QuerySet[Contact]:
-    """Active contacts whose name, e-mail, phone or customer matches `query`."""
-    query = query.strip()
+    """Active contacts matching `query` (see `find_contacts`), in Hungarian order."""
     contacts = Contact.objects.filter(is_active=True).select_related("customer")
-    if not query:
-        return contacts.none()
-    condition = Q(name__icontains=query) | Q(email__icontains=query) | Q(customer__name__icontains=query)
-    digits = phone_digits(query)
-    if len(digits) >= 4:
-        condition |= Q(phone_digits__contains=digits)
-    return contacts.filter(condition).order_by(hungarian("name"))[:limit]
+    return find_contacts(contacts, query).order_by(hungarian("name"))[:limit]
 
 
 def active_modules() -> QuerySet[Module]:

@@ -7,26 +7,24 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from customers.models import phone_digits
+from customers.models import Contact, Customer
+from customers.selectors import find_contacts, find_customers
 from intake.models import IntakeSheet
+from search.selectors import search_tickets
 from tickets.models import Ticket
 from tickets.selectors import visible_to, with_list_columns
 
 
 def original_ticket_search(*, user: Any, query: str, limit: int = 30) -> QuerySet[Ticket]:
-    """Tickets matching a number (2026/123 or 123), contact, customer, phone, e-mail or words of the subject."""
+    """Tickets matching a number (2026/123 or 123), their contact or customer (name, e-mail, phone: accents,
+    case and word order aside), or words of their text (the full-text search, accents aside)."""
     query = query.strip()
     tickets = with_list_columns(visible_to(user))
     if not query:
         return tickets.none()
-    condition = Q(contact__name__icontains=query) | Q(customer__name__icontains=query)
-    condition |= Q(contact__email__iexact=query)
-    words = query.split()
-    if words:
-        subject = Q()
-        for word in words:
-            subject &= Q(subject__icontains=word)
-        condition |= subject
+    condition = Q(contact__in=find_contacts(Contact.objects.all(), query).values("pk"))
+    condition |= Q(customer__in=find_customers(Customer.objects.all(), query).values("pk"))
+    condition |= Q(pk__in=search_tickets(Ticket.objects.all(), query).values("pk"))
     number = query.replace(" ", "")
     if "/" in number:
         year, _, sequence = number.partition("/")
@@ -34,9 +32,6 @@ def original_ticket_search(*, user: Any, query: str, limit: int = 30) -> QuerySe
             condition |= Q(year=int(year), sequence=int(sequence))
     elif number.isdigit():
         condition |= Q(sequence=int(number))
-    digits = phone_digits(query)
-    if len(digits) >= 6:
-        condition |= Q(contact__phone_digits__contains=digits)
     return tickets.filter(condition).order_by("-received_at", "-id")[:limit]
 
 

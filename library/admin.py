@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.admin_search import FoldedSearch
 from library.models import Category, Document
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(FoldedSearch):
     list_display = ("name", "name_en", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "name_en", "slug")
@@ -20,7 +21,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(FoldedSearch):
     list_display = ("title", "category", "module", "visibility", "is_archived", "updated_at")
     list_filter = ("category", "visibility", "is_archived")
     list_select_related = ("category", "module")

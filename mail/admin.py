@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_search import FoldedSearch
 from mail.credentials import PasswordSource, password_source
 from mail.models import InboundMessage, Mailbox, MessageTemplate, OutboundMessage
 
@@ -50,7 +51,7 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(FoldedSearch):
     """Every message that came in, as it came: read only, never edited or deleted here."""
 
     list_display = ("received_at", "sender_address", "subject", "status", "ticket", "reason")
@@ -78,7 +79,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(FoldedSearch):
     """Every e-mail we sent or tried to send: read only."""
 
     list_display = ("created_at", "to", "subject", "kind", "status", "attempts", "sent_at", "last_error")

@@ -9,8 +9,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.collation import hungarian
+from common.lookup import aliases, lookup, matches
 from complaints.models import Complaint
-from customers.models import Contact, phone_digits
+from complaints.selectors import find_complaints
+from customers import selectors as customer_selectors
+from customers.models import Contact
 from privacy.choices import OPEN_REQUEST_STATES, AccessKind
 from privacy.models import AccessLogEntry, SubjectRequest
 
@@ -30,18 +34,12 @@ def _person_condition(text: str) -> Q:
     Contacts are matched by name, e-mail and phone (the digits, so +36 30 … finds 06 30 …); complaints by
     the complainant's own data, which need not belong to any contact; and the name kept on each entry.
     """
-    contacts = Q(name__icontains=text) | Q(email__icontains=text)
-    complainants = Q(complainant_name__icontains=text) | Q(complainant_email__icontains=text)
-    digits = phone_digits(text)
-    if len(digits) >= 6 and "@" not in text:
-        contacts |= Q(phone_digits__contains=digits)
-        complainants |= Q(complainant_phone__contains=text.strip())
-    contact_ids = Contact.objects.filter(contacts).values("pk")
-    complaint_ids = Complaint.objects.filter(complainants).values("pk")
+    contact_ids = customer_selectors.find_contacts(Contact.objects.all(), text).values("pk")
+    complaint_ids = find_complaints(Complaint.objects.all(), text).values("pk")
     return (
         Q(contact_id__in=contact_ids)
         | Q(kind=AccessKind.COMPLAINT, object_id__in=complaint_ids)
-        | Q(subject__icontains=text)
+        | matches(text, ("subject",))
     )
 
 
@@ -54,7 +52,7 @@ def access_log(*, filters: AccessLogFilter) -> QuerySet[AccessLogEntry]:
     entries = AccessLogEntry.objects.select_related("user")
     person = filters.person.strip()
     if person:
-        entries = entries.filter(_person_condition(person))
+        entries = entries.alias(**aliases(("subject",))).filter(_person_condition(person))
     if filters.user is not None:
         entries = entries.filter(user=filters.user)
     if filters.start is not None:
@@ -78,6 +76,9 @@ class RequestFilter:
     overdue: bool = False
 
 
+REQUEST_FIELDS = ("number", "requester_name", "requester_email", "contact__name", "contact__email")
+
+
 def subject_requests(*, filters: RequestFilter, now: dt.datetime | None = None) -> QuerySet[SubjectRequest]:
     """Requests for the officer's list, most urgent first, with what the list shows (a fixed number of queries)."""
     requests = SubjectRequest.objects.select_related("contact", "handler")
@@ -89,17 +90,7 @@ def subject_requests(*, filters: RequestFilter, now: dt.datetime | None = None) 
         requests = requests.filter(kind=filters.kind)
     person = filters.person.strip()
     if person:
-        condition = (
-            Q(requester_name__icontains=person)
-            | Q(requester_email__icontains=person)
-            | Q(contact__name__icontains=person)
-            | Q(contact__email__icontains=person)
-            | Q(number__icontains=person)
-        )
-        digits = phone_digits(person)
-        if len(digits) >= 6 and "@" not in person:
-            condition |= Q(contact__phone_digits__contains=digits)
-        requests = requests.filter(condition)
+        requests = lookup(requests, person, REQUEST_FIELDS, phone_fields=("contact__phone",))
     if filters.overdue:
         requests = requests.filter(state__in=OPEN_REQUEST_STATES, due_at__lt=now or timezone.now())
     return requests.order_by("due_at", "id") if filters.state == "open" else requests.order_by("-received_at", "-id")
@@ -119,11 +110,8 @@ def find_contacts(text: str, *, limit: int = 20) -> list[Contact]:
     text = text.strip()
     if len(text) < 2:
         return []
-    condition = Q(name__icontains=text) | Q(email__icontains=text)
-    digits = phone_digits(text)
-    if len(digits) >= 6 and "@" not in text:
-        condition |= Q(phone_digits__contains=digits)
-    return list(Contact.objects.filter(condition).select_related("customer").order_by("name", "id")[:limit])
+    contacts = customer_selectors.find_contacts(Contact.objects.select_related("customer"), text)
+    return list(contacts.order_by(hungarian("name"), "id")[:limit])
 
 
 def get_request(*, year: int, sequence: int) -> SubjectRequest:

@@ -22,6 +22,7 @@ from common import filetypes
 from common.collation import hungarian
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
+from customers.selectors import find_contacts, find_customers
 from tickets import workflow
 from tickets.choices import Channel, ConsultationKind, NotificationOutcome, Priority, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome
@@ -113,11 +114,10 @@ def lookup_choices(field: str, query: str) -> list[tuple[int, str]]:
     if field not in LOOKUP_FIELDS or not query:
         return []
     if field == "contact":
-        contacts = Contact.objects.select_related("customer").filter(
-            Q(name__icontains=query) | Q(customer__name__icontains=query) | Q(email__icontains=query)
-        )
+        contacts = find_contacts(Contact.objects.select_related("customer"), query).order_by(hungarian("name"), "pk")
         return [(contact.pk, lookup_label(contact)) for contact in contacts[:LOOKUP_LIMIT]]
-    return [(customer.pk, str(customer)) for customer in Customer.objects.filter(name__icontains=query)[:LOOKUP_LIMIT]]
+    customers = find_customers(Customer.objects.all(), query).order_by(hungarian("name"), "pk")
+    return [(customer.pk, str(customer)) for customer in customers[:LOOKUP_LIMIT]]
 
 
 def can_look_up(user: Any) -> bool:

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_search import FoldedSearch
 from tickets.choices import Action
 from webhooks import services
 from webhooks.choices import DeliveryStatus
@@ -50,7 +51,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(FoldedSearch):
     form = WebhookForm
     list_display = ("name", "url", "is_active", "event_list", "history_link", "created_at")
     list_filter = ("is_active",)
@@ -149,7 +150,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(FoldedSearch):
     """The delivery history: read only; a failed delivery can be sent again."""
 
     list_display = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
@@ -16,6 +15,7 @@ from api.pagination import MAX_LIMIT, Keyset, page
 from api.schemas import Id, Page, Ref, Text
 from customers.choices import CustomerKind, NotificationChannel
 from customers.models import Contact, Customer, Module
+from customers.selectors import find_contacts, find_customers
 from privacy.choices import AccessAction
 from privacy.services import record_access
 
@@ -92,7 +92,7 @@ def list_customers(request: HttpRequest, params: Query[ListParams]) -> dict[str,
     _require(caller(request), "customers.view_customer")
     customers = Customer.objects.all()
     if params.q.strip():
-        customers = customers.filter(name__icontains=params.q.strip())
+        customers = find_customers(customers, params.q)
     items, next_cursor = page(customers, BY_NAME, cursor=params.cursor, limit=params.limit)
     return {"items": items, "next_cursor": next_cursor}
 
@@ -119,7 +119,7 @@ def list_contacts(request: HttpRequest, params: Query[ContactParams]) -> dict[st
         contacts = contacts.filter(customer_id=params.customer)
     text = params.q.strip()
     if text:
-        contacts = contacts.filter(Q(name__icontains=text) | Q(email__icontains=text) | Q(phone__icontains=text))
+        contacts = find_contacts(contacts, text)
     items, next_cursor = page(contacts, BY_NAME, cursor=params.cursor, limit=params.limit)
     return {"items": items, "next_cursor": next_cursor}
 

@@ -665,9 +665,19 @@ def test_the_register_list_runs_the_same_queries_for_3_or_30_complaints(users: A
 
 def test_the_register_list_finds_a_complaint_by_number_subject_and_complainant(users: Any) -> None:
     first = phone_complaint(users, subject="Hibás számla", complainant_name="Kovács Éva")
-    second = phone_complaint(users, subject="Lassú bérszámfejtő modul", complainant_name="Szabó Péter")
+    second = phone_complaint(
+        users,
+        subject="Lassú bérszámfejtő modul",
+        complainant_name="Szabó Péter",
+        complainant_email="szabo.peter@ugyfel.example",
+        complainant_phone="",
+    )
     third = phone_complaint(
-        users, subject="Nem érkezett meg a jelszó", complainant_name="Tóth Anna", complainant_email="anna@toth.example"
+        users,
+        subject="Nem érkezett meg a jelszó",
+        complainant_name="Tóth Anna",
+        complainant_email="anna@toth.example",
+        complainant_phone="",
     )
     officer = client_for(users["complaint_officer"])
 
@@ -679,6 +689,11 @@ def test_the_register_list_finds_a_complaint_by_number_subject_and_complainant(u
     assert found(second.number) == [second.number]
     assert found("bérszámfejtő") == [second.number]
     assert found("Kovács") == [first.number]
+    # as people type: no accents, any case, any word order, the phone number in any form
+    assert found("kovacs eva") == found("Éva KOVÁCS") == [first.number]
+    assert found("berszamfejto") == [second.number]
+    for phone in ("+36 30 123 4567", "06301234567", "30/123-4567"):
+        assert found(phone) == [first.number], phone
     assert found("anna@toth") == [third.number]
     assert sorted(found("")) == sorted([first.number, second.number, third.number])
     assert found("nincs ilyen panasz") == []

@@ -33,7 +33,9 @@ DEMO_USERS = [
     ("fejleszto", "Tóth", "Gábor", Role.EXECUTOR),
     ("fejleszto2", "Varga", "Őrs", Role.EXECUTOR),
     ("panaszfelelos", "Horváth", "Zsófia", Role.COMPLAINT_OFFICER),
+    ("panaszhelyettes", "Kelemen", "Ilona", Role.COMPLAINT_DEPUTY),
     ("igazgato", "Fehér", "Ürmös", Role.EXECUTIVE),
+    ("testulet", "Bíró", "Ödön", Role.COMPLAINT_BOARD),
     ("admin", "Rendszer", "Gazda", Role.ADMINISTRATOR),
     ("adatvedelem", "Adat", "Védő", Role.DATA_PROTECTION_OFFICER),
 ]
