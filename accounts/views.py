@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import sessions, two_factor
@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.throttling import LoginGuard, locked_message
 from worktime.selectors import desk_status, upcoming_closures, weekly_hours
 
-WRONG_CODE = _lazy("This code is not right. Enter the current code from your authenticator app.")
+WRONG_CODE = gettext_lazy("This code is not right. Enter the current code from your authenticator app.")
 
 
 def _desk_context() -> dict[str, Any]:

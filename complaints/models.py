@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.append_only import AppendOnlyModel
@@ -303,15 +304,13 @@ class RedressBody(models.Model):
         return self.name
 
     def contact_lines(self) -> list[str]:
-        from django.utils.translation import gettext as _g
-
         pairs = [
-            (_g("Seat"), self.seat),
-            (_g("Address"), self.address),
-            (_g("Postal address"), self.postal_address),
-            (_g("Phone"), self.phone),
-            (_g("E-mail"), self.email),
-            (_g("Web"), self.web),
+            (gettext("Seat"), self.seat),
+            (gettext("Address"), self.address),
+            (gettext("Postal address"), self.postal_address),
+            (gettext("Phone"), self.phone),
+            (gettext("E-mail"), self.email),
+            (gettext("Web"), self.web),
         ]
         return [f"{label}: {value}" for label, value in pairs if value]
 

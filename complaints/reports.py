@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.csv_cells import safe_cell
@@ -36,28 +36,28 @@ def _when(value: dt.datetime | None) -> str:
 def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list[str]]:
     """The register as the authority reads it: one row per complaint, dates as Hungarians write them."""
     yield [
-        _g("Complaint number"),
-        _g("Received"),
-        _g("Way of submission"),
-        _g("Place of submission"),
-        _g("Complainant's name"),
-        _g("Complainant's address or e-mail"),
-        _g("Module"),
-        _g("Subject"),
-        _g("State"),
-        _g("Record taken"),
-        _g("Outcome"),
-        _g("Answer due"),
-        _g("Answered"),
-        _g("Answered in time"),
-        _g("Kept until"),
+        gettext("Complaint number"),
+        gettext("Received"),
+        gettext("Way of submission"),
+        gettext("Place of submission"),
+        gettext("Complainant's name"),
+        gettext("Complainant's address or e-mail"),
+        gettext("Module"),
+        gettext("Subject"),
+        gettext("State"),
+        gettext("Record taken"),
+        gettext("Outcome"),
+        gettext("Answer due"),
+        gettext("Answered"),
+        gettext("Answered in time"),
+        gettext("Kept until"),
     ]
     for complaint in complaints:
         record = getattr(complaint, "record", None)
         if complaint.answered_at is not None:
-            in_time = _g("yes") if complaint.due_at is None or complaint.answered_at <= complaint.due_at else _g("no")
+            in_time = gettext("yes") if complaint.due_at is None or complaint.answered_at <= complaint.due_at else gettext("no")
         elif complaint.state in PENDING_STATES and complaint.due_at is not None and complaint.due_at <= now:
-            in_time = _g("overdue")
+            in_time = gettext("overdue")
         else:
             in_time = ""
         yield [

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Action, Channel, Priority, Stage
 from tickets.models import SatisfactionRating, StageClock, Ticket, TicketEvent
@@ -167,39 +170,66 @@ def period_report(start: dt.date, end: dt.date) -> PeriodReport:
     )
 
 
-def csv_rows(report: PeriodReport) -> list[list[str]]:
-    """The report as (section, key, value) rows for the CSV download, keys as stored (channel, priority, stage).
+CSV_SECTIONS = {
+    "period": _("Period"),
+    "received_per_channel": _("Requests received"),
+    "resolved": _("Resolved"),
+    "resolved_within_target": _("Resolved within target"),
+    "resolved_within_target_percent": _("Resolved within target (%)"),
+    "stage_clocks_ended": _("Stages completed"),
+    "average_working_minutes": _("Average working minutes"),
+    "returns_to_executor": _("Returns to the executor"),
+    "reopen_events": _("Reopenings"),
+    "reopened_tickets": _("Reopened tickets"),
+    "satisfaction_ratings": _("Satisfaction ratings"),
+    "satisfaction_average": _("Average satisfaction"),
+}
+CSV_KEYS = {"start": _("First day"), "end": _("Last day"), "total": _("Total")}
 
-    Section and key names are fixed identifiers, not translated, so a spreadsheet built on them keeps working.
-    Percentages have a decimal comma, as Hungarian Excel expects next to the `;` separator.
+
+def csv_rows(report: PeriodReport) -> list[list[str]]:
+    """The report for the CSV download: each figure with its section and item in the reader's language, then
+    the same two as fixed codes (channel, priority, stage as stored), so a spreadsheet built on the codes
+    keeps working in either language. Percentages have a decimal comma, as Hungarian Excel expects next to
+    the `;` separator.
     """
 
     def percent(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}".replace(".", ",")
 
-    rows = [["section", "key", "value"], ["period", "start", report.start.isoformat()]]
-    rows.append(["period", "end", report.end.isoformat()])
-    rows += [["received_per_channel", row.channel.value, str(row.count)] for row in report.received]
-    rows.append(["received_per_channel", "total", str(report.received_total)])
+    rows: list[tuple[str, Any, str]] = [("period", "start", report.start.isoformat())]
+    rows.append(("period", "end", report.end.isoformat()))
+    rows += [("received_per_channel", row.channel, str(row.count)) for row in report.received]
+    rows.append(("received_per_channel", "total", str(report.received_total)))
     for row in report.within_target:
-        rows.append(["resolved", row.priority.value, str(row.total)])
-        rows.append(["resolved_within_target", row.priority.value, str(row.met)])
-        rows.append(["resolved_within_target_percent", row.priority.value, percent(row.percent)])
-    rows.append(["resolved", "total", str(report.resolved_total)])
-    rows.append(["resolved_within_target", "total", str(report.resolved_met)])
-    rows.append(["resolved_within_target_percent", "total", percent(report.resolved_percent)])
+        rows.append(("resolved", row.priority, str(row.total)))
+        rows.append(("resolved_within_target", row.priority, str(row.met)))
+        rows.append(("resolved_within_target_percent", row.priority, percent(row.percent)))
+    rows.append(("resolved", "total", str(report.resolved_total)))
+    rows.append(("resolved_within_target", "total", str(report.resolved_met)))
+    rows.append(("resolved_within_target_percent", "total", percent(report.resolved_percent)))
     for stage_row in report.stage_times:
-        rows.append(["stage_clocks_ended", stage_row.stage.value, str(stage_row.count)])
+        rows.append(("stage_clocks_ended", stage_row.stage, str(stage_row.count)))
         minutes = stage_row.average_minutes
-        rows.append(["average_working_minutes", stage_row.stage.value, "" if minutes is None else str(minutes)])
-    rows.append(["returns_to_executor", "total", str(report.returns_to_executor)])
-    rows.append(["reopen_events", "total", str(report.reopen_events)])
-    rows.append(["reopened_tickets", "total", str(report.reopened_tickets)])
-    rows += [["satisfaction_ratings", str(row.score), str(row.count)] for row in report.satisfaction]
-    rows.append(["satisfaction_ratings", "total", str(report.ratings_total)])
+        rows.append(("average_working_minutes", stage_row.stage, "" if minutes is None else str(minutes)))
+    rows.append(("returns_to_executor", "total", str(report.returns_to_executor)))
+    rows.append(("reopen_events", "total", str(report.reopen_events)))
+    rows.append(("reopened_tickets", "total", str(report.reopened_tickets)))
+    rows += [("satisfaction_ratings", str(row.score), str(row.count)) for row in report.satisfaction]
+    rows.append(("satisfaction_ratings", "total", str(report.ratings_total)))
     average = report.rating_average
-    rows.append(["satisfaction_average", "total", "" if average is None else f"{average:.2f}".replace(".", ",")])
-    return rows
+    rows.append(("satisfaction_average", "total", "" if average is None else f"{average:.2f}".replace(".", ",")))
+
+    def key_label(key: Any) -> str:
+        if isinstance(key, models.Choices):
+            return str(key.label)
+        return str(CSV_KEYS.get(key, key))
+
+    header = [str(_("Section")), str(_("Item")), str(_("Value")), str(_("Section code")), str(_("Item code"))]
+    return [header] + [
+        [str(CSV_SECTIONS[section]), key_label(key), value, section, str(getattr(key, "value", key))]
+        for section, key, value in rows
+    ]
 
 
 # --- bar charts for the page (inline SVG, drawn on the server) -------------------------------------

@@ -43,3 +43,33 @@ def test_the_compiled_catalogue_matches_the_source():
     with translation.override("hu"):
         stale = [e["msgid"] for e in entries() if translation.gettext(str(e["msgid"])) != e["msgstr"]]
     assert stale == [], "run: msgfmt -o locale/hu/LC_MESSAGES/django.mo locale/hu/LC_MESSAGES/django.po"
+
+
+# The names makemessages (xgettext with Django's keywords) extracts strings from; any other alias hides a
+# string from the catalogue, and it stays English in the Hungarian interface (as "Seat:" did in answers).
+EXTRACTED = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_translation_functions_are_imported_under_names_makemessages_extracts():
+    hidden = []
+    for path in Path(settings.BASE_DIR).rglob("*.py"):
+        if ".venv" in path.parts or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for name in node.names:
+                    if "gettext" in name.name and (name.asname or name.name) not in EXTRACTED:
+                        hidden.append(f"{path.relative_to(settings.BASE_DIR)}: {name.name} as {name.asname}")
+    assert hidden == []

@@ -69,8 +69,8 @@ def count(page: str, css_class: str) -> str:
 def csv_values(content: bytes) -> dict[tuple[str, str], str]:
     assert content.startswith("\ufeff".encode())  # the BOM, for Excel
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["section", "key", "value"]
-    return {(section, key): value for section, key, value in rows[1:]}
+    assert rows[0] == ["Szakasz", "Tétel", "Érték", "Szakasz kódja", "Tétel kódja"]  # Hungarian by default
+    return {(section, key): value for _label, _item, value, section, key in rows[1:]}
 
 
 @pytest.fixture
@@ -172,11 +172,16 @@ def test_the_csv_has_the_same_figures_for_excel(users, march):
     assert values[("reopened_tickets", "total")] == "2"
 
 
-def test_hungarian_letters_survive_in_the_csv(users, march):
-    # Nothing in the figures is Hungarian text, but the file must be UTF-8 with a BOM all the same.
-    content = client_for(users["manager"]).get(MARCH_CSV).content
-    assert content[:3] == b"\xef\xbb\xbf"
-    assert b"received_per_channel;email;2\r\n" in content
+def test_the_csv_speaks_the_readers_language_with_fixed_codes_beside(users, march):
+    client = client_for(users["manager"])
+    content = client.get(MARCH_CSV).content
+    assert content[:3] == b"\xef\xbb\xbf"  # UTF-8 with a BOM, for Excel and the Hungarian letters
+    assert "Beérkezett bejelentések;E-mail;2;received_per_channel;email\r\n" in content.decode("utf-8-sig")
+    assert "Megoldott;Összesen;" in content.decode("utf-8-sig")
+    client.cookies["django_language"] = "en"
+    english = client.get(MARCH_CSV).content.decode("utf-8-sig")
+    assert english.startswith("Section;Item;Value;Section code;Item code\r\n")
+    assert "Requests received;E-mail;2;received_per_channel;email\r\n" in english
 
 
 def test_february_alone_has_its_own_figures(users, march):
