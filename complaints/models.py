@@ -352,6 +352,14 @@ class Answer(models.Model):
         return f"{self.complaint_id} {self.outcome}"
 
     @property
+    def window_address(self) -> str:
+        """The letter's addressee as the envelope's window shows it: the name once, then the address."""
+        name, address = self.complaint.complainant_name.strip(), self.postal_address.strip()
+        if not name or address.casefold().startswith(name.casefold()):
+            return address
+        return f"{name}\n{address}"
+
+    @property
     def names_redress(self) -> bool:
         from complaints.choices import REFUSING_OUTCOMES
 

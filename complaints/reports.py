@@ -55,7 +55,11 @@ def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list
     for complaint in complaints:
         record = getattr(complaint, "record", None)
         if complaint.answered_at is not None:
-            in_time = gettext("yes") if complaint.due_at is None or complaint.answered_at <= complaint.due_at else gettext("no")
+            in_time = (
+                gettext("yes")
+                if complaint.due_at is None or complaint.answered_at <= complaint.due_at
+                else gettext("no")
+            )
         elif complaint.state in PENDING_STATES and complaint.due_at is not None and complaint.due_at <= now:
             in_time = gettext("overdue")
         else:

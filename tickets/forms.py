@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -226,8 +227,9 @@ class StepForm(forms.Form):
     step: str = ""
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ticket: Ticket, user: Any = None, **kwargs: Any) -> None:
         self.ticket = ticket
+        self.user = user  # who the form is shown to (for what it offers); the actor is given to `submit`
         kwargs.setdefault("prefix", self.step)
         super().__init__(*args, **kwargs)
         if not self.is_bound:
@@ -523,6 +525,7 @@ class FaxUserForm(StepForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["fax_number"].initial = self.ticket.contact.fax
+            self.fields["text"].initial = letter_frame(self.ticket, self.user)
 
     def submit(self, actor: Any) -> Any:
         from mail.outbound import fax_user
@@ -535,6 +538,18 @@ class FaxUserForm(StepForm):
             text=data["text"],
             expected_version=data["version"],
         )
+
+
+def letter_frame(ticket: Ticket, user: Any) -> str:
+    """What a letter or fax starts with in the editor: the salutation and the signature, as they will be
+    printed (nothing is added to the text on paper), in the desk's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        salutation = translation.gettext("Dear %(name)s,") % {"name": ticket.contact.name}
+        closing = translation.gettext("Yours sincerely,")
+        role = translation.gettext("Customer service")
+    name = getattr(user, "display_name", "") or ""
+    signature = "\n".join(line for line in (closing, name, f"{settings.PULT_COMPANY_NAME}, {role}") if line)
+    return f"{salutation}\n\n\n\n{signature}"
 
 
 class PrepareLetterForm(StepForm):
@@ -554,6 +569,7 @@ class PrepareLetterForm(StepForm):
             self.fields["address"].initial = "\n".join(
                 line for line in (contact.name, contact.postal_address.replace(", ", "\n")) if line
             )
+            self.fields["text"].initial = letter_frame(self.ticket, self.user)
 
     def submit(self, actor: Any) -> Any:
         data = self.cleaned_data

@@ -405,6 +405,9 @@ class Letter(models.Model):
     prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     prepared_at = models.DateTimeField(_("prepared"), default=timezone.now)
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    # The editor starts with the salutation and the signature, so the text is printed as it is; letters
+    # written before that got the signature added under the text, and still do when printed again.
+    signed_in_text = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("letter")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -94,7 +96,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
     steps = workflow.allowed_steps(request.user, ticket)
     # Steps without a form here are taken elsewhere: feedback on its intake sheet, mail by the intake.
-    forms = [STEP_FORMS[name](ticket=ticket) for name in steps if name in STEP_FORMS]
+    forms = [STEP_FORMS[name](ticket=ticket, user=request.user) for name in steps if name in STEP_FORMS]
     if bound is not None:
         # The submitted form comes back first with its errors and everything typed, even when its
         # step is no longer possible (the ticket changed meanwhile).
@@ -149,7 +151,7 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
         # The ticket is as the page showed it, so the page never offered this step: refuse outright.
         context = {**_detail_context(request, ticket), "refusal": str(refused.message)}
         return render(request, "tickets/detail.html", context, status=_status_of(refused))
-    form = form_class(request.POST, request.FILES, ticket=ticket)
+    form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user)
     if form.is_valid():
         try:
             form.submit(request.user)
@@ -159,7 +161,7 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
                 # What was typed comes back carrying the current version: sendable again once reviewed.
                 data = request.POST.copy()
                 data[f"{step}-version"] = str(ticket.version)
-                form = form_class(data, request.FILES, ticket=ticket)
+                form = form_class(data, request.FILES, ticket=ticket, user=request.user)
                 form.is_valid()
             form.add_error(None, str(error.message))
             form.ticket = ticket
@@ -200,7 +202,8 @@ def letter_pdf(request: HttpRequest, year: int, sequence: int, pk: int) -> HttpR
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     letter = get_object_or_404(Letter, pk=pk, ticket=ticket)
     context = {"ticket": ticket, "letter": letter, "company": letterhead()}
-    pdf = render_pdf("tickets/pdf/letter.html", context, request=request)
+    with translation.override(settings.LANGUAGE_CODE):  # the customer's letter, in the desk's language
+        pdf = render_pdf("tickets/pdf/letter.html", context, request=request)
     record_access(request, action=AccessAction.PDF, obj=letter, contact=ticket.contact, reference=ticket.number)
     return pdf_response(pdf, f"level-{ticket.year}-{ticket.sequence:06d}-{letter.pk}.pdf")
 

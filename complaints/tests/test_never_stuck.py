@@ -175,7 +175,7 @@ def test_the_officer_cannot_name_herself(users: dict[str, Any]) -> None:
     user_with_role(Role.COMPLAINT_OFFICER, username="officer2")  # someone could still handle it
     complaint = phone_complaint(users, complainant_email="")
     officer = users["complaint_officer"]
-    with pytest.raises(services.InvalidInput, match="cannot name yourself"):
+    with pytest.raises(services.InvalidInput, match="Saját magát nem nevezheti meg"):
         services.set_concerned(complaint=complaint, actor=officer, employees=[officer])
 
 
