@@ -83,3 +83,27 @@ def imap_server() -> Any:
     server = ImapServer()
     yield server
     server.stop()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser() -> Any:
+    """Debian's Chromium, driven by Playwright, for the tests that use the pages as a person does."""
+    import os
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test only touches the database
+    # between page actions, never concurrently with them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+        # Database work done while Playwright's loop ran used connections of that context: close them,
+        # or PostgreSQL refuses to drop the test database.
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -125,6 +125,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, bound: StepForm 
     answers = list(complaint.answers.select_related("conciliation_body", "seat_conciliation_body", "authority"))
     return {
         "complaint": complaint,
+        "page_address": reverse("complaints:detail", args=[complaint.year, complaint.sequence]),
         "follows": follows,
         "record": getattr(complaint, "record", None),
         "events": selectors.timeline(complaint) if follows else [],

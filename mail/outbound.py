@@ -81,7 +81,8 @@ def email_user(
             actor=actor,
             step_name="email_user",
             note=body,
-            details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject},
+            details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
+            | ({"notification": True} if as_notification else {}),
             expected_version=expected_version,
         )
         _queue(outbound)
@@ -117,7 +118,7 @@ def fax_user(
             actor=actor,
             step_name="fax_user",
             note=text,
-            details={"outbound": outbound.pk, "recipient": outbound.fax_number},
+            details={"outbound": outbound.pk, "recipient": outbound.fax_number, "notification": True},
             expected_version=expected_version,
         )
         _queue(outbound)
@@ -276,19 +277,23 @@ def outbound_send(outbound_id: int) -> OutboundMessage:
         outbound.attempts += 1
         outbound.last_error = ""
         outbound.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        details: dict[str, Any] = {"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
-        if outbound.kind == OutboundKind.NOTIFICATION:
-            details["notified"] = _record_notification(outbound)
         if outbound.kind == OutboundKind.STAFF_ALERT:
             return outbound  # the warning's own event names who was told; the ticket is not touched
+        details: dict[str, Any] = {"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
+        notification = outbound.kind == OutboundKind.NOTIFICATION
+        if notification:
+            details["notification"] = True  # the ticket no longer waits for it: then it is recorded as seed j
         workflow.record_email(
             ticket=outbound.ticket, actor=system_user(), step_name="email_sent", note="", details=details
         )
+        if notification:
+            _record_notification(outbound)
     return outbound
 
 
 def _record_notification(outbound: OutboundMessage) -> str:
-    """Seed j for a notification that went out: recorded in the name of the agent who wrote it."""
+    """Seed j for a notification that went out: recorded in the name of the agent who wrote it (or, if the
+    ticket moved on meanwhile, the refusal is returned and the e-mail stays on the timeline as sent)."""
     try:
         workflow.record_notification(
             ticket=outbound.ticket,
@@ -315,7 +320,8 @@ def _record_failure(outbound: OutboundMessage, error: BaseException) -> None:
                 actor=system_user(),
                 step_name="email_failed",
                 note=outbound.last_error,
-                details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject},
+                details={"outbound": outbound.pk, "recipient": outbound.to, "subject": outbound.subject}
+                | ({"notification": True} if outbound.kind == OutboundKind.NOTIFICATION else {}),
             )
 
 

@@ -190,7 +190,7 @@ def public_timeline(ticket: Ticket) -> list[PublicEntry]:
         elif event.action == Action.EMAIL_SENT:
             message = sent.get(event.data.get("outbound"))
             # A notification that went out by e-mail is shown once, as the notification.
-            if message is None or event.data.get("notified") == "yes":
+            if message is None or event.data.get("notified") == "yes" or event.data.get("notification"):
                 continue
             label = _("Fax sent to you") if message.channel == "fax" else _("E-mail sent to you")
             entries.append(PublicEntry(event.at, "email", label, message.body, title=message.subject))

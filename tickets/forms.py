@@ -491,15 +491,20 @@ class EmailUserForm(StepForm):
         if not self.is_bound:
             self.fields["to"].initial = self.ticket.contact.email
             self.fields["subject"].initial = self.ticket.subject
-            if self.ticket.state == State.SOLVED:  # the notification starts from the administrator's text
+            if self._notifies():  # the notification starts from the administrator's text
                 from mail.choices import TemplateKey
                 from mail.outbound import template_text
 
                 subject, body = template_text(TemplateKey.NOTIFICATION, self.ticket)
                 self.fields["subject"].initial, self.fields["body"].initial = subject, body
                 self.fields["as_notification"].initial = True
-        if self.ticket.state != State.SOLVED:
+        # Not offered while a notification is on its way; sent anyway (an old tab), the workflow refuses it.
+        if self.ticket.state != State.SOLVED or (not self.is_bound and not self._notifies()):
             del self.fields["as_notification"]
+
+    def _notifies(self) -> bool:
+        """A solved ticket's e-mail may be its notification, unless one is already on its way."""
+        return self.ticket.state == State.SOLVED and self.ticket.notification_sending_since is None
 
     def submit(self, actor: Any) -> Any:
         from mail.outbound import email_user  # the mail channel builds on the registry, not the reverse

@@ -102,6 +102,11 @@ class Ticket(models.Model):
     reply_waiting_since = models.DateTimeField(
         _("reply from the user waiting since"), null=True, blank=True, editable=False
     )
+    # A notification e-mail or fax handed to the worker and not yet accepted by the mail server (or given
+    # up): no second notification is offered meanwhile.
+    notification_sending_since = models.DateTimeField(
+        _("notification on its way since"), null=True, blank=True, editable=False
+    )
     # Bumped by every workflow step; a form carries the version it was shown with (concurrent edits).
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)

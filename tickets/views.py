@@ -103,6 +103,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         forms = [bound, *[form for form in forms if form.step != bound.step]]
     return {
         "ticket": ticket,
+        "page_address": _ticket_url(ticket),  # where a step's form error leaves the browser (see base.html)
         "events": selectors.timeline(ticket),
         "attachments": ticket.attachments.select_related("uploaded_by"),
         "work_logs": ticket.work_logs.select_related("author"),
@@ -120,6 +121,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
         "intake_sheets": ticket.intake_sheets.all(),
         "inbound_messages": ticket.inbound_messages.only("pk", "subject", "received_at", "status"),
         "outbound_messages": ticket.outbound_messages.all(),
+        "sending_outbound": _sending_outbound(ticket),
         "letters": ticket.letters.select_related("prepared_by"),
         "can_post_letters": workflow.can(request.user, ticket, "record_notification"),
         "minutes_total": ticket.work_logs.aggregate(total=Sum("minutes"))["total"] or 0,
@@ -136,6 +138,26 @@ def ticket_detail(request: HttpRequest, year: int, sequence: int) -> HttpRespons
     ticket = selectors.get_for(request.user, year=year, sequence=sequence)
     record_access(request, action=AccessAction.VIEW, obj=ticket, contact=ticket.contact)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
+
+
+def _sending_outbound(ticket: Ticket) -> Any:
+    """The notification e-mail or fax on its way, if one is."""
+    if ticket.notification_sending_since is None:
+        return None
+    return ticket.outbound_messages.order_by("-id").first()
+
+
+@require_GET
+def notification_sending(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    """Polled by the ticket page while a notification is on its way: the same badge until the mail server
+    accepts it or the worker gives up, then a refresh of the whole page (its state and steps change)."""
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    if ticket.notification_sending_since is None:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"ticket": ticket, "sending_outbound": _sending_outbound(ticket)}
+    return render(request, "tickets/partials/_sending.html", context)
 
 
 @require_POST

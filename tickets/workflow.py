@@ -106,6 +106,15 @@ class Step:
 
 
 _S = State
+NOTIFICATION_ON_ITS_WAY = _(
+    "A notification is on its way to the user: wait until the mail server accepts it, or it fails."
+)
+
+
+def _no_notification_on_its_way(ticket: Ticket) -> bool:
+    return ticket.notification_sending_since is None
+
+
 _ACTIVE = frozenset({_S.NEW, _S.VERIFIED, _S.DISPATCHING, _S.ASSIGNED, _S.IN_PROGRESS, _S.COMPLETED, _S.SOLVED})
 _ALL = frozenset(State)
 
@@ -219,6 +228,8 @@ TRANSITIONS: dict[str, Step] = {
         _S.NOTIFIED,
         "tickets.notify_user",
         label=_("Record notification"),
+        condition=_no_notification_on_its_way,
+        unmet=NOTIFICATION_ON_ITS_WAY,
     ),
     "prepare_letter": Step(
         Action.LETTER_PREPARED,
@@ -226,6 +237,8 @@ TRANSITIONS: dict[str, Step] = {
         None,
         "tickets.notify_user",
         label=_("Prepare a letter to the user"),
+        condition=_no_notification_on_its_way,
+        unmet=NOTIFICATION_ON_ITS_WAY,
     ),
     "log_unanswered_call": Step(
         Action.CALL_NOT_REACHED,
@@ -277,6 +290,8 @@ TRANSITIONS: dict[str, Step] = {
         None,
         "tickets.notify_user",
         label=_("Send the notification by fax"),
+        condition=_no_notification_on_its_way,
+        unmet=NOTIFICATION_ON_ITS_WAY,
     ),
     # Written by the worker about mail it sent: whatever the ticket's state is by then.
     "email_sent": Step(Action.EMAIL_SENT, _ALL, None, "tickets.register_ticket", label=_("E-mail sent")),
@@ -1170,6 +1185,13 @@ def record_email(
         raise ValueError(step_name)
 
     def change(locked: Ticket) -> dict[str, Any]:
+        if details.get("notification"):
+            if step_name in ("email_user", "fax_user"):
+                if locked.notification_sending_since is not None:
+                    raise IllegalTransition(NOTIFICATION_ON_ITS_WAY)
+                locked.notification_sending_since = timezone.now()
+            else:  # the mail server accepted it, or the worker gave up
+                locked.notification_sending_since = None
         return details
 
     return _apply(

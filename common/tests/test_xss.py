@@ -9,14 +9,11 @@ handler, no link a javascript: address. One test opens the pages in Chromium and
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
 from django.test import Client
 
 from accounts.models import User
@@ -211,21 +208,6 @@ def test_the_stored_ticket_keeps_the_texts_as_typed_and_the_mail_html_is_sanitis
 
 
 # --- in a real browser ---------------------------------------------------------------------------------------
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _watched_page(browser: Any, dialogs: list[str], console: list[str]) -> Any:

@@ -61,7 +61,8 @@ def test_agent_notifies_by_email_and_the_ticket_is_notified_once_it_is_sent(
         contact.email,
         users["agent"],
     )
-    assert actions(ticket)[-3:] == [Action.EMAIL_QUEUED, Action.RECORD_NOTIFICATION, Action.EMAIL_SENT]
+    # the mail server accepted it, then it counts as the notification (seed j)
+    assert actions(ticket)[-3:] == [Action.EMAIL_QUEUED, Action.EMAIL_SENT, Action.RECORD_NOTIFICATION]
 
 
 def test_a_message_that_is_not_the_notification_leaves_the_state_alone(
@@ -103,6 +104,61 @@ def test_a_failed_send_is_shown_and_retried_and_notifies_only_when_it_succeeds(
     outbound.refresh_from_db()
     ticket.refresh_from_db()
     assert outbound.status == OutboundStatus.SENT and ticket.state == State.NOTIFIED
+
+
+NOTIFYING_STEPS = ("record_notification", "prepare_letter", "fax_user")
+
+
+def test_while_a_notification_is_on_its_way_the_page_says_so_and_offers_no_second_one(
+    users, contact, settings, django_capture_on_commit_callbacks
+):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    client = client_for(users["agent"])
+    with django_capture_on_commit_callbacks(execute=True):
+        email_from_page(client, ticket, notify=True)  # nothing listens on the SMTP port: it will be retried
+    ticket.refresh_from_db()
+    assert ticket.state == State.SOLVED and ticket.notification_sending_since is not None
+    page = client.get(reverse("tickets:detail", args=[ticket.year, ticket.sequence])).content.decode()
+    assert 'id="notification-sending"' in page and "Az értesítés küldése folyamatban" in page
+    assert "újra próbáljuk" in page  # the first try failed
+    for step in NOTIFYING_STEPS:
+        assert f'id="step-{step}"' not in page, step
+    assert 'name="email_user-as_notification"' not in page  # a plain e-mail may still be written
+    # A second notification sent anyway (an old tab, the API) is refused and changes nothing.
+    response = email_from_page(client, Ticket.objects.get(pk=ticket.pk), notify=True)
+    assert response.status_code == 400 and "már úton van" in response.content.decode()
+    assert OutboundMessage.objects.count() == 1
+    sending = reverse("tickets:sending", args=[ticket.year, ticket.sequence])
+    assert "notification-sending" in client.get(sending).content.decode()
+
+    from conftest import SmtpSink
+
+    sink = SmtpSink()
+    sink.controller.start()
+    try:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        outbound_send(OutboundMessage.objects.get().pk)  # the worker's retry: the server accepts it
+    finally:
+        sink.controller.stop()
+    ticket.refresh_from_db()
+    assert ticket.state == State.NOTIFIED and ticket.notification_sending_since is None
+    polled = client.get(sending)
+    assert polled["HX-Refresh"] == "true"  # the page reloads itself with the new state and steps
+
+
+def test_a_notification_given_up_frees_the_ticket_for_another_way_of_notifying(users, contact, settings):
+    settings.PULT_EMAIL_SEND_ATTEMPTS = 1
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    client = client_for(users["agent"])
+    email_from_page(client, ticket, notify=True)
+    with pytest.raises(OSError):
+        outbound_send(OutboundMessage.objects.get().pk)
+    ticket.refresh_from_db()
+    assert ticket.notification_sending_since is None and ticket.state == State.SOLVED
+    page = client.get(reverse("tickets:detail", args=[ticket.year, ticket.sequence])).content.decode()
+    assert 'id="notification-sending"' not in page and "outbound-given_up" in page
+    for step in NOTIFYING_STEPS:
+        assert f'id="step-{step}"' in page, step
 
 
 def test_sending_is_given_up_after_the_configured_attempts_and_that_is_on_the_timeline(users, contact, settings):

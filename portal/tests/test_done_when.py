@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone, translation
@@ -45,7 +42,6 @@ from tickets.models import Consultation, SatisfactionRating
 # suite runs beside them on the other worker.
 pytestmark = [pytest.mark.xdist_group("browser")]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 NEW_PASSWORD = "Tavaszi-Szel-2026"
@@ -72,19 +68,6 @@ def hu(text: str) -> str:
     """A message as the pages show it: Hungarian is the default language."""
     with translation.override("hu"):
         return gettext(text)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -1,3 +1,12 @@
+// A page that answers a form sent with POST (a form error, a refused step) tells its own address
+// (<meta name="pult-address">): the browser's history is pointed there, so a reload shows the page again
+// instead of sending the form a second time.
+(function () {
+  var address = document.querySelector("meta[name='pult-address']");
+  if (address && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", address.content);
+  }
+})();
 // Small behaviours that need no round trip. Everything works without JavaScript too, except the
 // contact picker's search (the new-contact fields remain).
 document.addEventListener("click", function (event) {
