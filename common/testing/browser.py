@@ -19,8 +19,12 @@ def page_as(browser: Any, base_url: str, user: Any, *, width: int = DESKTOP, lan
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="hu-HU")
     context.add_cookies(
         [
-            {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-             "domain": host, "path": "/"},
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            },
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"},
         ]
     )
