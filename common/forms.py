@@ -7,6 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import normalize_newlines
+
+
+class TextForm(forms.Form):
+    """Browsers send text areas with CR LF line ends: what such a form hands on has LF only."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        return {key: normalize_newlines(value) if isinstance(value, str) else value for key, value in cleaned.items()}
+
 
 def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from common.collation import hungarian
+from accounts.selectors import staff, staff_holding
+from common.forms import TextForm
 from complaints import selectors, services
 from complaints.choices import (
     AnswerMethod,
@@ -149,7 +150,7 @@ class FilterForm(forms.Form):
 # --- steps -----------------------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(TextForm):
     step: str = ""
     label: Any = ""
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -170,11 +171,7 @@ class StepForm(forms.Form):
 
 def eligible_officers(complaint: Complaint) -> Any:
     """Complaint officers who may handle it: never an employee it concerns."""
-    return (
-        User.objects.with_perm("complaints.investigate_complaint", is_active=True, include_superusers=False)
-        .exclude(pk__in=complaint.concerned.values("pk"))
-        .order_by(hungarian("last_name"), hungarian("first_name"), "username")
-    )
+    return staff_holding("complaints.investigate_complaint").exclude(pk__in=complaint.concerned.values("pk"))
 
 
 class AssignForm(StepForm):
@@ -220,11 +217,7 @@ class ConcernedForm(StepForm):
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, complaint=complaint, **kwargs)
-        self.fields["employees"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True, groups__isnull=False)
-            .distinct()
-            .order_by(hungarian("last_name"), hungarian("first_name"))
-        )
+        self.fields["employees"].queryset = staff()  # type: ignore[attr-defined]
         if not self.is_bound:
             self.fields["employees"].initial = list(complaint.concerned.values_list("pk", flat=True))
 

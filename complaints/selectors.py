@@ -110,11 +110,12 @@ def deadline_counts(user: Any, now: dt.datetime) -> dict[str, int]:
     )
 
 
-def statistics(*, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Management review of a period (by date of receipt): counts only, so nobody is named."""
+def statistics(*, user: Any, start: dt.date, end: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Management review of a period (by date of receipt): counts only, so nobody is named. It counts the
+    complaints `user` may see (`visible_to`, the same rule as the register's list)."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    period = Complaint.objects.filter(
+    period = visible_to(user).filter(
         received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
         received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
     )

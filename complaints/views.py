@@ -262,7 +262,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied()
     form, start, end = _period(request)
     status = 400 if form.is_bound and not form.is_valid() else 200
-    context = {"form": form, "start": start, "end": end, "stats": selectors.statistics(start=start, end=end)}
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "stats": selectors.statistics(user=request.user, start=start, end=end),
+        "whole_register": selectors.follows_register(request.user),
+    }
     return render(request, "complaints/statistics.html", context, status=status)
 
 

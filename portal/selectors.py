@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.services import SYSTEM_USERNAME
 from tickets.choices import Action, State
@@ -75,7 +76,7 @@ def get_attachment(user: Any, year: int, sequence: int, pk: int) -> Attachment:
 # --- what the customer sees of the state and the timeline ------------------------------------------
 
 PUBLIC_STATE_LABELS: dict[str, Any] = {
-    State.NEW: _("Received"),
+    State.NEW: pgettext_lazy("request state", "Received"),
     State.REJECTED: _("Rejected"),
     State.VERIFIED: _("Accepted"),
     State.DISPATCHING: _("Accepted"),
@@ -114,7 +115,17 @@ def open_questions_to_user(ticket: Ticket) -> list[str]:
 
 
 def public_state(ticket: Ticket) -> Any:
+    """The state as the customer understands it; a ticket reopened on their feedback is being looked at
+    again, not newly received."""
+    if ticket.state == State.NEW and ticket.reopen_count:
+        return _("Reopened, under review")
     return PUBLIC_STATE_LABELS[ticket.state]
+
+
+def public_state_class(ticket: Ticket) -> str:
+    if ticket.state == State.NEW and ticket.reopen_count:
+        return "accepted"
+    return PUBLIC_STATE_CLASSES[ticket.state]
 
 
 @dataclass(frozen=True)

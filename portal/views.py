@@ -170,7 +170,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @portal_page
 def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.request_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(ticket, selectors.public_state(ticket), selectors.PUBLIC_STATE_CLASSES[ticket.state]) for ticket in page]
+    rows = [(ticket, selectors.public_state(ticket), selectors.public_state_class(ticket)) for ticket in page]
     context = {"page": page, "rows": rows, "shared": selectors.shares_requests(request.user)} | _opening_hours()
     return render(request, "portal/home.html", context)
 
@@ -211,7 +211,7 @@ def _request_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict
     context = {
         "ticket": ticket,
         "state_label": selectors.public_state(ticket),
-        "state_class": selectors.PUBLIC_STATE_CLASSES[ticket.state],
+        "state_class": selectors.public_state_class(ticket),
         "timeline": selectors.public_timeline(ticket),
         "attachments": selectors.customer_attachments(ticket),
         "reply_form": ReplyForm() if ticket.is_open else None,

@@ -19,8 +19,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from accounts.selectors import staff_holding
 from common import filetypes
 from common.collation import hungarian
+from common.forms import TextForm
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from customers.selectors import find_contacts, find_customers
@@ -143,7 +145,10 @@ class TicketFilterForm(forms.Form):
         label=_("Contact"), queryset=Contact.objects.select_related("customer"), required=False, widget=LookupSelect
     )
     module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.all(), required=False)
-    assignee = ExecutorChoiceField(label=_("Assignee"), queryset=User.objects.filter(is_active=True), required=False)
+    # The people a ticket can be assigned to: executors, and agents who take one personally.
+    assignee = ExecutorChoiceField(
+        label=_("Assignee"), queryset=staff_holding("tickets.work_on_ticket"), required=False
+    )
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -221,7 +226,7 @@ class TicketFilterForm(forms.Form):
 # --- step forms ------------------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(TextForm):
     """Base of every step form: the version the ticket had when the form was shown."""
 
     step: str = ""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import is_system_actor
 from common import filetypes
+from common.text import lines, one_line
 from customers.models import Contact, Module
 from tickets import deadlines
 from tickets.choices import (
@@ -972,7 +973,7 @@ def prepare_letter(
         contact = locked.contact
         if not (address.strip() or contact.postal_address.strip()):
             raise InvalidInput(_("The contact has no postal address: add it, or write it on the letter."))
-        to = address.strip() or f"{contact.name}\n{contact.postal_address.strip()}"
+        to = "\n".join(lines(address)) or f"{contact.name}\n{contact.postal_address.strip()}"
         holder["letter"] = Letter.objects.create(ticket=locked, address=to, text=text, prepared_by=actor)
         return {"letter": holder["letter"].pk, "recipient": to}
 
@@ -999,7 +1000,7 @@ def letter_posted(*, letter: Letter, actor: Any, expected_version: int | None = 
             ticket=locked_letter.ticket_id,
             actor=actor,
             channel=NotificationChannel.LETTER,
-            recipient=locked_letter.address.replace("\n", ", "),
+            recipient=one_line(locked_letter.address),
             message=locked_letter.text,
             expected_version=expected_version,
         )

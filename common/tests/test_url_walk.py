@@ -134,6 +134,7 @@ GET_200: dict[str, Callable[[User], bool]] = {
     "tickets:lookup": _perm("tickets.view_all_tickets"),
     "tickets:detail": _SEES_TICKETS,
     "tickets:pdf": _SEES_TICKETS,
+    "tickets:sending": _SEES_TICKETS,
     "tickets:step": _nobody,
     "tickets:feedback_review": _nobody,
     "tickets:letter_pdf": _SEES_TICKETS,

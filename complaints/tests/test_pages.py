@@ -919,3 +919,18 @@ def test_a_tampered_version_on_marking_a_letter_posted_is_a_bad_request_not_a_se
 
     assert response.status_code in (400, 409)
     assert Answer.objects.get(pk=answer.pk).posted_at is None
+
+
+def test_the_statistics_count_what_the_register_list_shows_each_role(users: Any) -> None:
+    """One rule for both: a manager sees the complaints they recorded in the list and in the statistics."""
+    manager, officer = users["manager"], users["complaint_officer"]
+    phone_complaint(users, actor=manager)
+    for _ in range(3):
+        phone_complaint(users)  # recorded by the agent
+    for user, expected in ((manager, 1), (officer, 4)):
+        client = client_for(user)
+        listed = client.get("/complaints/").context["page"].paginator.count
+        counted = client.get("/complaints/statistics/").context["stats"]["total"]
+        assert listed == counted == expected, user.username
+    page = client_for(officer).get("/complaints/").content.decode()
+    assert "<th>Panaszszám</th>" in page and "Feladatszám" not in page

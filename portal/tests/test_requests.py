@@ -371,3 +371,20 @@ def test_hostile_or_wrong_input_gets_a_clear_answer_and_no_error(customer_a):
     assert client.get("/portal/documents/", {"q": "%' OR 1=1 --" * 20}).status_code == 200
     assert client.get("/portal/?page=abc").status_code == 200
     assert ticket.events.count() == 1
+
+
+def test_a_ticket_reopened_on_feedback_is_not_shown_as_newly_received(users):
+    from common.testing.workflow import advance, register
+    from tickets import workflow
+
+    account = portal_account()
+    fresh = register(users, account.contact, subject="Új kérés")
+    ticket = advance(register(users, account.contact), State.CLOSED, users)
+    workflow.register_feedback(ticket=ticket, actor=users["agent"], content="Megint hibás.", reopen=True)
+    client = client_for(account)
+    listed = client.get("/portal/").content.decode()
+    assert '<span class="state state-accepted">Újranyitva, vizsgálat alatt</span>' in listed
+    assert '<span class="state state-received">Beérkezett</span>' in listed  # the fresh one
+    page = client.get(f"/portal/requests/{ticket.year}/{ticket.sequence}/").content.decode()
+    assert 'id="request-state">Újranyitva, vizsgálat alatt</span>' in page
+    assert fresh.state == State.NEW

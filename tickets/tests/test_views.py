@@ -439,3 +439,48 @@ def test_a_letter_needs_a_postal_address(users):
     with pytest.raises(workflow.InvalidInput):
         workflow.prepare_letter(ticket=ticket, actor=users["agent"], text="Tisztelt Ügyfelünk!")
     assert ticket.letters.count() == 0
+
+
+def test_the_assignee_filter_offers_only_people_a_ticket_can_be_assigned_to(users):
+    from accounts.services import system_user
+    from portal.tests.factories import portal_account
+
+    system_user()
+    portal_account(ContactFactory(name="Ügyfél Ubul"))
+    page = client_for(users["agent"]).get(reverse("tickets:list")).content.decode()
+    offered = page.split('name="assignee"', 1)[1].split("</select>", 1)[0]
+    for role in ("executor", "other_executor", "agent", "manager"):  # executors, and agents who take one
+        assert users[role].display_name in offered, role
+    for role in ("administrator", "data_protection_officer", "complaint_officer", "executive", "dispatcher"):
+        assert users[role].display_name not in offered, role
+    assert "Pult rendszer" not in offered and "Ügyfél Ubul" not in offered
+
+
+def test_an_address_typed_in_a_browser_is_joined_without_stray_spaces_everywhere(users, contact):
+    """Text areas arrive with CR LF: the timeline, the side panel and the summary PDF show "a, b, c"."""
+    from common.testing.documents import pages
+    from tickets.models import Letter
+
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    client = client_for(users["agent"])
+    client.post(
+        reverse("tickets:step", args=[ticket.year, ticket.sequence, "prepare_letter"]),
+        {
+            "prepare_letter-version": ticket.version,
+            "prepare_letter-address": "Árvíztűrő Kft.\r\nKovács Éva \r\n\r\n1111 Budapest, Fő utca 1.\r\n",
+            "prepare_letter-text": "Tisztelt Kovács Éva!\r\n\r\nA hibát kijavítottuk.",
+        },
+    )
+    letter = Letter.objects.get(ticket=ticket)
+    assert letter.address == "Árvíztűrő Kft.\nKovács Éva\n1111 Budapest, Fő utca 1." and "\r" not in letter.text
+    ticket.refresh_from_db()
+    client.post(
+        reverse("tickets:letter_posted", args=[ticket.year, ticket.sequence, letter.pk]), {"version": ticket.version}
+    )
+    joined = "Árvíztűrő Kft., Kovács Éva, 1111 Budapest, Fő utca 1."
+    page = client.get(reverse("tickets:detail", args=[ticket.year, ticket.sequence])).content.decode()
+    assert page.count(joined) >= 2 and " ," not in page.replace("\n", " ").split("<main", 1)[1]
+    summary = "\n".join(
+        p.text for p in pages(client.get(reverse("tickets:pdf", args=[ticket.year, ticket.sequence])).content)
+    )
+    assert joined in " ".join(summary.split()) and " ," not in summary
