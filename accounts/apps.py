@@ -14,10 +14,12 @@ def _sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
     from django.contrib.auth.management import create_permissions
 
     from accounts.roles import sync_roles
+    from accounts.services import sync_system_user
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"), apps=apps)
     sync_roles()
+    sync_system_user()
 
 
 class AccountsConfig(AppConfig):

@@ -35,6 +35,7 @@ _AGENT_WORK = [
     "tickets.notify_user",
     "tickets.close_ticket",
     "tickets.register_feedback",
+    "tickets.attach_file",
     "customers.view_contact",
     "customers.add_contact",
     "customers.view_customer",
@@ -105,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.EXECUTOR: [
         "tickets.work_on_ticket",
+        "tickets.attach_file",  # a screenshot of the fix, a log; on their own tickets, the only ones they see
         "customers.view_module",
         "library.view_document",
         "library.link_document",

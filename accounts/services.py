@@ -9,7 +9,12 @@ from django.contrib.auth.models import Permission
 from accounts.models import User
 
 SYSTEM_USERNAME = "pult-rendszer"
-SYSTEM_PERMISSIONS = ("tickets.register_ticket", "tickets.register_feedback", "complaints.register_complaint")
+SYSTEM_PERMISSIONS = (
+    "tickets.register_ticket",
+    "tickets.register_feedback",
+    "tickets.attach_file",
+    "complaints.register_complaint",
+)
 
 
 def system_user() -> User:
@@ -28,6 +33,13 @@ def system_user() -> User:
         user.save(update_fields=["password"])
         user.user_permissions.set(system_permissions())
     return user
+
+
+def sync_system_user() -> None:
+    """An existing system user gets exactly SYSTEM_PERMISSIONS (after every migrate, as the roles do)."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is not None:
+        user.user_permissions.set(system_permissions())
 
 
 def is_system_actor(actor: Any) -> bool:

@@ -167,6 +167,7 @@ class Ticket(models.Model):
             ("close_ticket", _("Can close tickets")),
             ("register_feedback", _("Can register feedback")),
             ("view_reports", _("Can see reports")),
+            ("attach_file", _("Can attach files to the tickets they see")),
         ]
 
     def __str__(self) -> str:

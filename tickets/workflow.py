@@ -263,7 +263,7 @@ TRANSITIONS: dict[str, Step] = {
         "tickets.register_feedback",
         label=_("Reopen on feedback"),
     ),
-    "attach": Step(Action.ATTACH, _ALL, None, "tickets.register_ticket", label=_("Attach a file")),
+    "attach": Step(Action.ATTACH, _ALL, None, "tickets.attach_file", label=_("Attach a file")),
     "receive_message": Step(
         Action.MESSAGE_RECEIVED,
         _ACTIVE | {_S.NOTIFIED},

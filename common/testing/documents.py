@@ -4,15 +4,14 @@ character extractable, and no fixed text in the other language."""
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 
 import pdfplumber
-from django.conf import settings
+
+from common.testing.catalogue import po_entries
 
 MM = 72 / 25.4
 # What office printers print: nothing may come closer to the paper's edge than this.
@@ -51,24 +50,7 @@ def pages(pdf: bytes) -> list[Page]:
 @lru_cache(maxsize=1)
 def catalogue() -> list[tuple[str, str]]:
     """(English msgid, Hungarian msgstr) of the singular entries of the Hungarian catalogue."""
-    po = Path(settings.BASE_DIR) / "locale" / "hu" / "LC_MESSAGES" / "django.po"
-    entries = []
-    for block in po.read_text(encoding="utf-8").split("\n\n"):
-        if "msgid_plural" in block or "msgctxt" in block:
-            continue
-        parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
-        current = None
-        for line in block.splitlines():
-            match = re.match(r'^(msgid|msgstr) (".*")$', line)
-            if match:
-                current = match.group(1)
-                parts[current].append(ast.literal_eval(match.group(2)))
-            elif line.startswith('"') and current:
-                parts[current].append(ast.literal_eval(line))
-        msgid, msgstr = "".join(parts["msgid"]), "".join(parts["msgstr"])
-        if msgid and msgstr and msgid != msgstr:
-            entries.append((msgid, msgstr))
-    return entries
+    return [(e.msgid, e.msgstr) for e in po_entries() if e.msgstr and e.msgid != e.msgstr]
 
 
 # Words both languages write alike, whatever the catalogue pairs them with.

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import Role
 from common.testing.factories import ContactFactory, ModuleFactory
 from common.testing.workflow import advance, register
 from tickets import workflow
@@ -484,3 +485,25 @@ def test_an_address_typed_in_a_browser_is_joined_without_stray_spaces_everywhere
         p.text for p in pages(client.get(reverse("tickets:pdf", args=[ticket.year, ticket.sequence])).content)
     )
     assert joined in " ".join(summary.split()) and " ," not in summary
+
+
+def test_the_executor_attaches_a_screenshot_of_the_fix_to_their_own_ticket_only(users, contact):
+    ticket = advance(register(users, contact), State.IN_PROGRESS, users)
+    other = register(users, contact, subject="Másik feladat")
+    executor = client_for(users[Role.EXECUTOR.value])
+    page = executor.get(reverse("tickets:detail", args=[ticket.year, ticket.sequence])).content.decode()
+    assert 'id="step-attach"' in page
+    screenshot = SimpleUploadedFile("javitas.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+    response = executor.post(
+        reverse("tickets:step", args=[ticket.year, ticket.sequence, "attach"]),
+        {"attach-version": ticket.version, "attach-uploads": screenshot, "attach-description": "A javítás után"},
+    )
+    assert response.status_code == 302
+    assert list(ticket.attachments.values_list("original_name", "uploaded_by")) == [
+        ("javitas.png", users[Role.EXECUTOR.value].pk)
+    ]
+    refused = executor.post(
+        reverse("tickets:step", args=[other.year, other.sequence, "attach"]),
+        {"attach-version": other.version, "attach-uploads": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n")},
+    )
+    assert refused.status_code == 404 and not other.attachments.exists()
