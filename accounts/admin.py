@@ -15,7 +15,7 @@ from common.admin_search import FoldedSearch
 class UserAdmin(FoldedSearch, DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Service desk"), {"fields": ("phone",)}),
+        (_("Service desk"), {"fields": ("phone", "away_from", "away_until")}),
     )
     list_display = ("username", "last_name", "first_name", "email", "is_active")
     list_filter = ("is_active", "groups")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,11 @@ class User(AbstractUser):
     """A staff member of the company. Roles are groups (accounts.roles)."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Leave, sickness, a course: the dispatcher sees it next to the person's name when assigning work.
+    away_from = models.DateField(_("away from"), null=True, blank=True)
+    away_until = models.DateField(_("away until"), null=True, blank=True, help_text=_("The last day of absence."))
+    # The ticket page's timeline: the newest event first, as the person last chose.
+    timeline_newest_first = models.BooleanField(_("timeline newest first"), default=False)
     # A customer's contact who logs in to the customer portal. Such an account holds no staff role and
     # no permission: the portal acts for it through portal.services, and every staff page refuses it.
     contact = models.OneToOneField(
@@ -32,6 +39,14 @@ class User(AbstractUser):
     @property
     def is_portal_user(self) -> bool:
         return self.contact_id is not None
+
+    def away_on(self, day: dt.date) -> bool:
+        """Whether the person is away on `day` (an absence with no end lasts until it is cleared)."""
+        if self.away_from is None and self.away_until is None:
+            return False
+        starts = self.away_from or dt.date.min
+        ends = self.away_until or dt.date.max
+        return starts <= day <= ends
 
     @property
     def display_name(self) -> str:

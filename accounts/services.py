@@ -42,6 +42,11 @@ def sync_system_user() -> None:
         user.user_permissions.set(system_permissions())
 
 
+def timeline_order_set(*, user: Any, newest_first: bool) -> None:
+    """The person's choice of the ticket timeline's order, kept for every ticket page they open."""
+    User.objects.filter(pk=user.pk).update(timeline_newest_first=newest_first)
+
+
 def is_system_actor(actor: Any) -> bool:
     """Whether `actor` is the system user of automatic intake (no query: by its reserved username)."""
     return getattr(actor, "username", None) == SYSTEM_USERNAME

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from accounts.views import LoginView, admin_login
 from privacy.views import privacy_notice
+
+# The admin speaks of Pult, not of "Django administration" (templates/admin/base_site.html gives its look).
+admin.site.site_header = admin.site.site_title = _("Pult administration")
+admin.site.index_title = _("Reference data, users and settings")
 
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),

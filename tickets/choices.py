@@ -85,6 +85,50 @@ class Action(models.TextChoices):
     DOCUMENT_UNLINKED = "document_unlinked", _("Library document link removed")
 
 
+class TimelineKind(models.TextChoices):
+    """What the ticket page's timeline can be narrowed to."""
+
+    STEPS = "steps", _("Procedure steps")
+    WORK = "work", _("Work and tests")
+    MESSAGES = "messages", _("Messages and calls")
+    FILES = "files", _("Files and documents")
+    DEADLINES = "deadlines", _("Deadlines")
+
+
+TIMELINE_KINDS: dict[str, TimelineKind] = {
+    **dict.fromkeys(
+        (Action.LOG_WORK, Action.LOG_TEST, Action.ASK_AGENT, Action.ANSWER_EXECUTOR, Action.COMPLETE),
+        TimelineKind.WORK,
+    ),
+    **dict.fromkeys(
+        (
+            Action.CONSULT_USER,
+            Action.MESSAGE_RECEIVED,
+            Action.FEEDBACK_RECEIVED,
+            Action.CALL_NOT_REACHED,
+            Action.LETTER_PREPARED,
+            Action.EMAIL_QUEUED,
+            Action.FAX_QUEUED,
+            Action.EMAIL_SENT,
+            Action.EMAIL_FAILED,
+            Action.WAIT_FOR_USER,
+            Action.USER_ANSWERED,
+            Action.RECORD_NOTIFICATION,
+            Action.RECORD_FEEDBACK,
+            Action.RATED,
+        ),
+        TimelineKind.MESSAGES,
+    ),
+    **dict.fromkeys((Action.ATTACH, Action.DOCUMENT_LINKED, Action.DOCUMENT_UNLINKED), TimelineKind.FILES),
+    **dict.fromkeys((Action.SLA_WARNING, Action.SLA_BREACH), TimelineKind.DEADLINES),
+}
+
+
+def actions_of(kinds: list[str]) -> list[str]:
+    """The actions the timeline shows for `kinds` (every action not listed above is a procedure step)."""
+    return [action for action in Action.values if TIMELINE_KINDS.get(action, TimelineKind.STEPS) in kinds]
+
+
 class RouteDecision(models.TextChoices):
     """Seed step d: the agent's three choices."""
 

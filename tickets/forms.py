@@ -11,11 +11,13 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -30,7 +32,7 @@ from tickets import workflow
 from tickets.choices import Channel, ConsultationKind, NotificationOutcome, Priority, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome
 from tickets.models import Consultation, Ticket
-from tickets.selectors import SORTS, TicketFilter
+from tickets.selectors import EXECUTOR_OPEN_STATES, SORTS, TicketFilter
 
 User = get_user_model()
 
@@ -47,6 +49,27 @@ def executors() -> QuerySet[Any]:
 class ExecutorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.display_name
+
+
+def executors_with_load() -> QuerySet[Any]:
+    """The executors with the number of tickets each holds open (one query, for the assigning pickers)."""
+    open_work = Q(assigned_tickets__state__in=EXECUTOR_OPEN_STATES)
+    return executors().annotate(open_load=Count("assigned_tickets", filter=open_work, distinct=True))
+
+
+class ExecutorLoadChoiceField(ExecutorChoiceField):
+    """ "Tóth Gábor — 3 open tasks, away until 2026. 12. 10.": whom to give work to, at a glance."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        load = getattr(obj, "open_load", 0)
+        parts = [ngettext("%(count)d open task", "%(count)d open tasks", load) % {"count": load}]
+        if obj.away_on(timezone.localdate()):
+            if obj.away_until is not None:
+                until = date_format(obj.away_until, "SHORT_DATE_FORMAT")
+                parts.append(gettext("away until %(date)s") % {"date": until})
+            else:
+                parts.append(gettext("away"))
+        return f"{obj.display_name} — {', '.join(parts)}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -285,12 +308,12 @@ class RoutePersonallyForm(StepForm):
 
 class RouteToExecutorForm(StepForm):
     step = "route_to_executor"
-    executor = ExecutorChoiceField(label=_("Executor"), queryset=User.objects.none())
+    executor = ExecutorLoadChoiceField(label=_("Executor"), queryset=User.objects.none())
     note = _text(_("Note"), rows=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["executor"].queryset = executors()  # type: ignore[attr-defined]
+        self.fields["executor"].queryset = executors_with_load()  # type: ignore[attr-defined]
 
     def submit(self, actor: Any) -> Any:
         data = self.cleaned_data
@@ -642,13 +665,13 @@ class ClarifyForm(StepForm):
 
 class ReassignForm(StepForm):
     step = "reassign"
-    executor = ExecutorChoiceField(label=_("New executor"), queryset=User.objects.none())
+    executor = ExecutorLoadChoiceField(label=_("New executor"), queryset=User.objects.none())
     reason = _text(_("Why it is reassigned"), required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         executor_field = cast(forms.ModelChoiceField, self.fields["executor"])
-        executor_field.queryset = executors().exclude(pk=self.ticket.assignee_id)
+        executor_field.queryset = executors_with_load().exclude(pk=self.ticket.assignee_id)
 
     def submit(self, actor: Any) -> Any:
         data = self.cleaned_data

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
-from tickets.choices import OPEN_STATES, ConsultationKind, FeedbackOutcome, NotificationOutcome, State
+from tickets.choices import OPEN_STATES, ConsultationKind, FeedbackOutcome, NotificationOutcome, State, actions_of
 from tickets.models import Consultation, Feedback, Notification, Ticket, TicketEvent
 
 
@@ -162,9 +162,12 @@ def with_search(tickets: QuerySet[Ticket], text: str, sort: str) -> QuerySet[Tic
     return order_by_rank(found, "-received_at", "-id")
 
 
-def timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
-    """Every event of the ticket, oldest first, with the actor joined (one query)."""
-    return TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "id")
+def timeline(ticket: Ticket, *, newest_first: bool = False, kinds: list[str] | None = None) -> QuerySet[TicketEvent]:
+    """The ticket's events (only those of `kinds`, if given), oldest or newest first, actors joined (one query)."""
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    if kinds:
+        events = events.filter(action__in=actions_of(kinds))
+    return events.order_by("-at", "-id") if newest_first else events.order_by("at", "id")
 
 
 def open_questions(ticket: Ticket) -> QuerySet[Consultation]:

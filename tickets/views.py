@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.services import timeline_order_set
 from common.files import download
 from common.htmx import render_page_or_partial
 from common.pagination import LargeListPaginator
@@ -22,7 +24,7 @@ from common.pdf import letterhead, pdf_response, render_pdf
 from privacy.choices import AccessAction
 from privacy.services import record_access
 from tickets import selectors, workflow
-from tickets.choices import FeedbackOutcome
+from tickets.choices import FeedbackOutcome, TimelineKind
 from tickets.forms import (
     FEEDBACK_STEPS,
     LOOKUP_FIELDS,
@@ -94,6 +96,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
+    kinds = [kind for kind in request.GET.getlist("kind") if kind in TimelineKind.values]
     steps = workflow.allowed_steps(request.user, ticket)
     # Steps without a form here are taken elsewhere: feedback on its intake sheet, mail by the intake.
     forms = [STEP_FORMS[name](ticket=ticket, user=request.user) for name in steps if name in STEP_FORMS]
@@ -104,7 +107,11 @@ def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None
     return {
         "ticket": ticket,
         "page_address": _ticket_url(ticket),  # where a step's form error leaves the browser (see base.html)
-        "events": selectors.timeline(ticket),
+        "events": selectors.timeline(
+            ticket, newest_first=getattr(request.user, "timeline_newest_first", False), kinds=kinds
+        ),
+        "timeline_kinds": TimelineKind.choices,
+        "chosen_kinds": kinds,
         "attachments": ticket.attachments.select_related("uploaded_by"),
         "work_logs": ticket.work_logs.select_related("author"),
         "test_logs": ticket.test_logs.select_related("author"),
@@ -145,6 +152,16 @@ def _sending_outbound(ticket: Ticket) -> Any:
     if ticket.notification_sending_since is None:
         return None
     return ticket.outbound_messages.order_by("-id").first()
+
+
+@require_POST
+def timeline_order(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
+    """The person's choice of the timeline's order, kept for every ticket page they open from now on."""
+    ticket = selectors.get_for(request.user, year=year, sequence=sequence)
+    timeline_order_set(user=request.user, newest_first=request.POST.get("newest_first") == "1")
+    kinds = [kind for kind in request.POST.getlist("kind") if kind in TimelineKind.values]
+    query = ("?" + urlencode([("kind", kind) for kind in kinds])) if kinds else ""
+    return redirect(_ticket_url(ticket) + query + "#timeline")
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """What a person would object to on a page, measured in the browser: the page wider than the window, text
-lying on other text (list bullets included), and fixed text in the other language."""
+lying on other text (list bullets included), the staff navigation wrapping on a laptop screen, and fixed
+text in the other language."""
 
 from __future__ import annotations
 
@@ -82,7 +83,9 @@ MEASURE = """
   const copy = document.body.cloneNode(true);
   const data = "td, .markdown, .document-body, textarea, pre, script, style, .who, option, .data";
   copy.querySelectorAll(data).forEach((element) => element.remove());
-  return {overflow, wide, overlaps, text: copy.textContent, chrome};
+  const bar = document.querySelector(".topbar");
+  const topbar = bar ? bar.getBoundingClientRect().height : 0;
+  return {overflow, wide, overlaps, text: copy.textContent, chrome, topbar};
 }
 """
 
@@ -99,6 +102,9 @@ def check_page(page: Any, *, language: str) -> list[str]:
     problems = []
     if measured["overflow"] > 1:
         problems.append(f"wider than the window by {measured['overflow']} px: {measured['wide']}")
+    # On a laptop screen the staff navigation is one line (a single row of links is about 47 px high).
+    if page.viewport_size["width"] >= 1366 and measured["topbar"] > 60:
+        problems.append(f"the navigation wraps: the top bar is {measured['topbar']:.0f} px high")
     if measured["overlaps"]:
         problems.append(f"text on text: {measured['overlaps'][:5]}")
     # Hungarian pages: nothing of the English catalogue anywhere; English pages: the page's own labels,

@@ -139,6 +139,7 @@ GET_200: dict[str, Callable[[User], bool]] = {
     "tickets:feedback_review": _nobody,
     "tickets:letter_pdf": _SEES_TICKETS,
     "tickets:letter_posted": _nobody,
+    "tickets:timeline_order": _nobody,
     "tickets:attachment": _SEES_TICKETS,
     "intake:oral": _INTAKE,
     "intake:written": _INTAKE,

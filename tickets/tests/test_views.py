@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 import pytest
@@ -507,3 +508,57 @@ def test_the_executor_attaches_a_screenshot_of_the_fix_to_their_own_ticket_only(
         {"attach-version": other.version, "attach-uploads": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n")},
     )
     assert refused.status_code == 404 and not other.attachments.exists()
+
+
+def test_the_dispatcher_sees_each_executors_open_work_and_absence_when_assigning(users, contact):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    busy, away = users["executor"], users["other_executor"]
+    advance(register(users, contact), State.ASSIGNED, users)  # to `executor`
+    advance(register(users, contact), State.IN_PROGRESS, users)
+    advance(register(users, contact), State.CLOSED, users)  # done work is not a load
+    today = timezone.localdate()
+    away.away_from, away.away_until = today - dt.timedelta(days=1), today + dt.timedelta(days=3)
+    away.save()
+    ticket = register(users, contact)
+    workflow.verify_ticket(ticket=ticket, actor=users["agent"])
+    ticket = workflow.route_ticket(ticket=ticket, actor=users["agent"], decision="dispatcher")
+    page = client_for(users["dispatcher"]).get(reverse("tickets:detail", args=[ticket.year, ticket.sequence]))
+    options = page.content.decode().split('name="dispatch-executor"', 1)[1].split("</select>", 1)[0]
+    assert f"{busy.display_name} — 2 nyitott feladat<" in options
+    until = away.away_until.strftime("%Y. %m. %d.")
+    assert f"{away.display_name} — 0 nyitott feladat, távol eddig: {until}<" in options
+
+
+def test_the_timeline_shows_newest_first_when_chosen_remembers_it_and_filters_by_kind(users, contact):
+    ticket = advance(register(users, contact), State.SOLVED, users)
+    workflow.attach_files(
+        ticket=ticket,
+        actor=users["agent"],
+        files=[SimpleUploadedFile("naplo.txt", b"hibanaplo", content_type="text/plain")],
+    )
+    client = client_for(users["agent"])
+    url = reverse("tickets:detail", args=[ticket.year, ticket.sequence])
+
+    def actions(page: str) -> list[str]:
+        return re.findall(r'<li class="event action-([a-z_]+)">', page)
+
+    oldest_first = actions(client.get(url).content.decode())
+    assert oldest_first[0] == "register" and oldest_first[-1] == "attach"
+    response = client.post(
+        reverse("tickets:timeline_order", args=[ticket.year, ticket.sequence]), {"newest_first": "1"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#timeline")
+    assert actions(client.get(url).content.decode()) == oldest_first[::-1]
+    other = advance(register(users, contact), State.VERIFIED, users)  # remembered on every ticket page
+    assert (
+        actions(client.get(reverse("tickets:detail", args=[other.year, other.sequence])).content.decode())[0]
+        == "verify"
+    )
+
+    files = actions(client.get(url, {"kind": "files"}).content.decode())
+    assert files == ["attach"]
+    work = actions(client.get(url, {"kind": ["work", "steps"]}).content.decode())
+    assert "complete" in work and "register" in work and "attach" not in work
