@@ -8,7 +8,7 @@ from typing import Any
 
 from complaints import services
 from complaints.choices import AnswerMethod, ComplaintState, Decision, EntryKind, OralOutcome, Outcome
-from complaints.models import Complaint
+from complaints.models import Answer, Complaint
 from tickets.choices import Channel
 
 
@@ -58,15 +58,18 @@ def walk_to(complaint: Complaint, target: ComplaintState, users: dict[str, Any],
     )
     if target == ComplaintState.DECIDED:
         return complaint
-    answer = services.prepare_answer(
-        complaint=complaint,
-        actor=officer,
-        text="Panaszát kivizsgáltuk.",
-        reasons="A bank kivonata egy terhelést mutat.",
-        method=AnswerMethod.LETTER,
-        postal_address="Kovács Éva\n6720 Szeged, Kárász utca 5.",
-    )
-    return services.answer_posted(answer=answer, actor=officer)
+    return services.answer_posted(answer=written_answer(complaint, officer), actor=officer)
+
+
+def written_answer(complaint: Complaint, officer: Any, **overrides: Any) -> Answer:
+    """The officer's reasoned answer, by letter unless `overrides` say otherwise (text, reasons, method, …)."""
+    data = {
+        "text": "Panaszát kivizsgáltuk.",
+        "reasons": "A bank kivonata egy terhelést mutat.",
+        "method": AnswerMethod.LETTER,
+        "postal_address": "Kovács Éva\n6720 Szeged, Kárász utca 5.",
+    } | overrides
+    return services.prepare_answer(complaint=complaint, actor=officer, **data)
 
 
 def days_ago(now: dt.datetime, days: int) -> dt.datetime:

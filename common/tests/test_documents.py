@@ -18,11 +18,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from common.testing.complaints import phone_complaint, walk_to
+from common.testing.complaints import phone_complaint, walk_to, written_answer
 from common.testing.documents import problems
 from common.testing.factories import ContactFactory, CustomerFactory
 from common.testing.workflow import advance, register
-from complaints import documents, services
+from complaints import documents
 from complaints.choices import AnswerMethod, ComplaintState, Outcome
 from intake.services import oral_request_register
 from mail.outbound import _fax_pdf
@@ -114,13 +114,9 @@ def complaint_record(users: dict[str, Any], person: Any, language: str, length: 
 
 def _answer(users: dict[str, Any], length: str) -> Any:
     complaint = walk_to(phone_complaint(users, complainant_name=NAME), ComplaintState.DECIDED, users)
-    return services.prepare_answer(
-        complaint=complaint,
-        actor=users["complaint_officer"],
-        text=content("hu", length),
-        reasons=content("hu", length),
-        method=AnswerMethod.LETTER,
-        postal_address=f"{NAME}\n{ADDRESS}",
+    long = content("hu", length)
+    return written_answer(
+        complaint, users["complaint_officer"], text=long, reasons=long, postal_address=f"{NAME}\n{ADDRESS}"
     )
 
 
@@ -171,13 +167,8 @@ def test_the_answer_names_the_conciliation_body_with_hungarian_labels(users: dic
     complaint = walk_to(
         phone_complaint(users, complainant_name=NAME), ComplaintState.DECIDED, users, outcome=Outcome.REJECTED
     )
-    answer = services.prepare_answer(
-        complaint=complaint,
-        actor=users["complaint_officer"],
-        text="Panaszát elutasítjuk.",
-        reasons="Indok.",
-        method=AnswerMethod.LETTER,
-        postal_address=f"{NAME}\n{ADDRESS}",
+    answer = written_answer(
+        complaint, users["complaint_officer"], text="Panaszát elutasítjuk.", postal_address=f"{NAME}\n{ADDRESS}"
     )
     with translation.override("en"):
         printed = pages(documents.answer_pdf(answer))
@@ -193,14 +184,8 @@ def test_whatever_the_length_of_the_answer_its_signature_keeps_lines_of_the_text
     from common.testing.documents import pages
 
     complaint = walk_to(phone_complaint(users, complainant_name=NAME), ComplaintState.DECIDED, users)
-    officer = users["complaint_officer"]
-    answer = services.prepare_answer(
-        complaint=complaint,
-        actor=officer,
-        text="x",
-        reasons="Indok.",
-        method=AnswerMethod.EMAIL,
-        email="ori.odon@tukor.example",
+    answer = written_answer(
+        complaint, users["complaint_officer"], method=AnswerMethod.EMAIL, email="ori.odon@tukor.example"
     )
     lonely = []
     for lines in range(30, 75, 2):

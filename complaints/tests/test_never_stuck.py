@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from accounts.roles import Role
-from common.testing.complaints import phone_complaint
+from common.testing.complaints import phone_complaint, written_answer
 from common.testing.factories import user_with_role
 from complaints import eligibility, services
-from complaints.choices import AnswerMethod, ComplaintState, Decision, Outcome
+from complaints.choices import ComplaintState, Decision, Outcome
 from complaints.forms import offered_steps
 from complaints.models import Complaint
 from complaints.selectors import visible_to
@@ -100,14 +100,7 @@ def walk_to_answer(complaint: Complaint, people: dict[str, Any], label: str) -> 
     warned_can_act(complaint, "answer")
     answering = actor_for("answer", complaint, people)
     assert answering is not None, f"{label}: nobody can answer"
-    answer = services.prepare_answer(
-        complaint=complaint,
-        actor=answering,
-        text="Panaszát kivizsgáltuk.",
-        reasons="Indok.",
-        method=AnswerMethod.LETTER,
-        postal_address="6720 Szeged, Kárász utca 5.",
-    )
+    answer = written_answer(complaint, answering)
     complaint = services.answer_posted(answer=answer, actor=answering)
     assert complaint.state == ComplaintState.ANSWERED, label
 
