@@ -25,6 +25,21 @@ MEASURE = """
     }
     return false;
   };
+  // What of a box its scrolling ancestors let show (a wide table scrolls inside its column).
+  const visiblePart = (r, element) => {
+    let box = {l: r.left, r: r.right, t: r.top, b: r.bottom};
+    for (let up = element; up && up !== document.body; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+      const clip = up.getBoundingClientRect();
+      box = {
+        l: Math.max(box.l, clip.left), r: Math.min(box.r, clip.right),
+        t: Math.max(box.t, clip.top), b: Math.min(box.b, clip.bottom),
+      };
+      if (box.r - box.l < 1 || box.b - box.t < 1) return null;
+    }
+    return box;
+  };
   const overflow = document.documentElement.scrollWidth - window.innerWidth;
   // The innermost elements that stick out on the right, to say where the page is too wide.
   const sticksOut = (element) => element.getBoundingClientRect().right > window.innerWidth + 1;
@@ -47,8 +62,8 @@ MEASURE = """
     const range = document.createRange();
     range.selectNodeContents(node);
     for (const r of range.getClientRects()) {
-      if (r.width < 1 || r.height < 1) continue;
-      boxes.push({id: index, l: r.left, r: r.right, t: r.top, b: r.bottom, text: text.slice(0, 40)});
+      const shown = r.width >= 1 && r.height >= 1 ? visiblePart(r, parent) : null;
+      if (shown) boxes.push({id: index, ...shown, text: text.slice(0, 40)});
     }
     index++;
   }
