@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import Role
 from common.admin_search import FoldedSearch
+
+
+def role_label(group: Group) -> str:
+    """A role's name as people say it ("Panaszfelelős-helyettes"); the group's own name is its code."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
 @admin.register(User)
@@ -21,6 +27,12 @@ class UserAdmin(FoldedSearch, DjangoUserAdmin):
     list_filter = ("is_active", "groups")
     search_fields = ("username", "first_name", "last_name", "email")
     search_phone_fields = ("phone",)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            field.label_from_instance = role_label  # the roles a person holds, by name
+        return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Roles are given as groups; only a superuser may hand out superuser status or single permissions,
@@ -36,4 +48,8 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(FoldedSearch, DjangoGroupAdmin):
-    pass
+    list_display = ("role", "name")
+
+    @admin.display(description=_("Role"))
+    def role(self, group: Group) -> str:
+        return role_label(group)

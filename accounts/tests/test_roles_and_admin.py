@@ -86,3 +86,16 @@ def test_administrator_cannot_make_anyone_a_superuser(users):
     )
     admin_user.refresh_from_db()
     assert not admin_user.is_superuser
+
+
+def test_the_administrator_designates_a_deputy_by_the_roles_names(users):
+    """The roles are offered by their names in the user's form, deputies and the decision body among them."""
+    users["administrator"].is_staff = True
+    users["administrator"].save()
+    client = Client()
+    client.force_login(users["administrator"])
+    page = client.get(f"/admin/accounts/user/{users['agent'].pk}/change/").content.decode()
+    for label in ("Panaszfelelős-helyettes", "Panaszügyi döntéshozó testület tagja", "Ügyfélszolgálati munkatárs"):
+        assert label in page, label
+    groups = client.get("/admin/auth/group/").content.decode()
+    assert "Panaszfelelős-helyettes" in groups and "complaint_deputy" in groups
