@@ -31,7 +31,7 @@ class UserAdmin(FoldedSearch, DjangoUserAdmin):
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:
-            field.label_from_instance = role_label  # the roles a person holds, by name
+            field.label_from_instance = role_label  # type: ignore[method-assign,assignment]  # roles by name
         return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
