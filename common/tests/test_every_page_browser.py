@@ -67,6 +67,18 @@ def pages_of(page: Any, base: str, start: str) -> list[str]:
     return found
 
 
+def save_screenshot(page: Any, path: Path) -> None:
+    """The artefact; Chromium can fail to capture on a busy machine, so it tries again (the checks run anyway)."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(path))
+            return
+        except Error:
+            page.wait_for_timeout(250 * (attempt + 1))
+
+
 def slug(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "start"
 
@@ -87,7 +99,7 @@ def test_every_page_a_role_reaches_fits_the_screen_and_speaks_one_language(
                 page.goto(live_server.url + url)
                 folder = SCREENSHOTS / slug(username)
                 folder.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(folder / f"{language}-{width}-{slug(url)}.png"))
+                save_screenshot(page, folder / f"{language}-{width}-{slug(url)}.png")
                 problems = check_page(page, language=language)
                 found += [f"{url} ({language}, {width} px): {problem}" for problem in problems]
             page.context.close()
