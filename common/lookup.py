@@ -98,10 +98,14 @@ def _annotation(field: str, kind: str = "folded") -> str:
     return f"{kind}_{field.replace('__', '_')}"
 
 
-def aliases(fields: Sequence[str], phone_fields: Sequence[str] = ()) -> dict[str, Func]:
+def aliases(fields: Sequence[str], phone_fields: Sequence[str] = ()) -> dict[str, Any]:
     """The expressions `matches` filters on: give them to `queryset.alias(**aliases(...))` first."""
-    expressions: dict[str, Func] = {_annotation(field): Folded(F(field)) for field in fields}
-    expressions |= {_annotation(field, "digits"): PhoneDigits(F(field)) for field in phone_fields}
+    expressions: dict[str, Any] = {_annotation(field): Folded(F(field)) for field in fields}
+    # A column that already keeps the bare digits (`Contact.phone_digits`) is compared as it is.
+    expressions |= {
+        _annotation(field, "digits"): F(field) if field.endswith("_digits") else PhoneDigits(F(field))
+        for field in phone_fields
+    }
     return expressions
 
 

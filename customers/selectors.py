@@ -10,7 +10,7 @@ from customers.models import Contact, Customer, Module
 
 # What a person is found by, wherever staff look one up (intake, feedback, list filters, the API, the admin).
 CONTACT_FIELDS = ("name", "email", "customer__name", "position")
-CONTACT_PHONES = ("phone", "fax")
+CONTACT_PHONES = ("phone_digits", "fax_digits")  # kept as bare digits by Contact.save
 CUSTOMER_FIELDS = ("name", "email", "tax_number", "address")
 CUSTOMER_PHONES = ("phone",)
 

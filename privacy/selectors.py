@@ -90,7 +90,7 @@ def subject_requests(*, filters: RequestFilter, now: dt.datetime | None = None) 
         requests = requests.filter(kind=filters.kind)
     person = filters.person.strip()
     if person:
-        requests = lookup(requests, person, REQUEST_FIELDS, phone_fields=("contact__phone",))
+        requests = lookup(requests, person, REQUEST_FIELDS, phone_fields=("contact__phone_digits",))
     if filters.overdue:
         requests = requests.filter(state__in=OPEN_REQUEST_STATES, due_at__lt=now or timezone.now())
     return requests.order_by("due_at", "id") if filters.state == "open" else requests.order_by("-received_at", "-id")
