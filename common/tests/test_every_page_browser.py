@@ -11,6 +11,7 @@ it as an artefact).
 from __future__ import annotations
 
 import re
+import shutil
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ def test_every_page_a_role_reaches_fits_the_screen_and_speaks_one_language(
 ) -> None:
     user = User.objects.get(username=username)
     start = "/portal/" if user.contact_id else "/"
+    shutil.rmtree(SCREENSHOTS / slug(username), ignore_errors=True)  # the artefacts are this run's
     found: list[str] = []
     urls = pages_of(page_as(browser, live_server.url, user), live_server.url, start)
     assert urls, username
