@@ -24,14 +24,16 @@ SQLITE_FUNCTION = "pult_fold"
 SQLITE_DIGITS_FUNCTION = "pult_phone_digits"
 # A word of a query: what lies between spaces and the separators people put in names and lists.
 _SEPARATORS = re.compile(r"[\s,;()]+")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
+# Combining marks of every block (accents, and those of compatibility forms: "ﬁ" → "fi" keeps none).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 # A query that is only a phone number: digits and the signs people write them with.
 _PHONE_LIKE = re.compile(r"^[\d\s+/().-]+$")
 MIN_PHONE_DIGITS = 6
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: "Ónodi Árpád" → "onodi arpad" (ő → o, ű → u)."""
+    """Lower case without accents: "Ónodi Árpád" → "onodi arpad" (ő → o, ű → u); the search index's and the
+    library's folding too."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text or "")).lower()
 
 

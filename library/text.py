@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import io
 import re
-import unicodedata
 import zipfile
 
 from common.filetypes import HEAD_BYTES, detect, is_executable
+from common.lookup import fold as common_fold
 from library.choices import FileType
 
 # The most text kept from one file, and the most XML read from one part of a zip (zip bombs).
@@ -26,9 +26,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 def fold(text: str) -> str:
     """Lower-case, without accents (ő → o, ű → u, ﬁ → fi), with whitespace collapsed: the search form."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _WHITESPACE.sub(" ", stripped.lower()).strip()
+    return _WHITESPACE.sub(" ", common_fold(text or "")).strip()
 
 
 def detect_type(data: bytes) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,8 @@ from functools import lru_cache
 import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from common.lookup import fold
 
 MAX_QUERY_WORDS = 8
 MAX_WORD_CHARS = 60
@@ -48,13 +49,7 @@ WORD = re.compile(r"[^\W_]+")
 CHUNK = re.compile(r"[^\W_]+(?:[@./+\-][^\W_]+)*")
 TICKET_NUMBER = re.compile(r"^(\d{4})/(\d{1,6})$")
 SEQUENCE = re.compile(r"^\d{1,6}$")
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _local = threading.local()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Ütközőpont" → "utkozopont" (compatibility forms too: "ﬁ" → "fi")."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def _stemmer() -> snowballstemmer.Stemmer:

@@ -1,4 +1,4 @@
-"""Forms of the ticket pages: the list filter and one small form per workflow step.
+"""One small form per workflow step.
 
 Each step form carries the ticket version it was shown with and knows which workflow function it
 submits to; the view only validates and calls ``submit``.
@@ -11,242 +11,20 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
-from accounts.selectors import staff_holding
-from common import filetypes
-from common.collation import hungarian
 from common.forms import TextForm
 from customers.choices import NotificationChannel
-from customers.models import Contact, Customer, Module
-from customers.selectors import find_contacts, find_customers
+from customers.models import Contact, Module
 from tickets import workflow
-from tickets.choices import Channel, ConsultationKind, NotificationOutcome, Priority, RouteDecision, State
+from tickets.choices import ConsultationKind, NotificationOutcome, Priority, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome
+from tickets.forms.fields import ExecutorLoadChoiceField, MultipleFileField, executors_with_load
 from tickets.models import Consultation, Ticket
-from tickets.selectors import EXECUTOR_OPEN_STATES, SORTS, TicketFilter
 
 User = get_user_model()
-
-
-def executors() -> QuerySet[Any]:
-    """Active members of the executor role: the people work is assigned to."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.EXECUTOR)
-        .distinct()
-        .order_by(hungarian("last_name"), hungarian("first_name"))
-    )
-
-
-class ExecutorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.display_name
-
-
-def executors_with_load() -> QuerySet[Any]:
-    """The executors with the number of tickets each holds open (one query, for the assigning pickers)."""
-    open_work = Q(assigned_tickets__state__in=EXECUTOR_OPEN_STATES)
-    return executors().annotate(open_load=Count("assigned_tickets", filter=open_work, distinct=True))
-
-
-class ExecutorLoadChoiceField(ExecutorChoiceField):
-    """ "Tóth Gábor — 3 open tasks, away until 2026. 12. 10.": whom to give work to, at a glance."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        load = getattr(obj, "open_load", 0)
-        parts = [ngettext("%(count)d open task", "%(count)d open tasks", load) % {"count": load}]
-        if obj.away_on(timezone.localdate()):
-            if obj.away_until is not None:
-                until = date_format(obj.away_until, "SHORT_DATE_FORMAT")
-                parts.append(gettext("away until %(date)s") % {"date": until})
-            else:
-                parts.append(gettext("away"))
-        return f"{obj.display_name} — {', '.join(parts)}"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files at once, each checked against the attachment size limit."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
-        limit = settings.PULT_MAX_ATTACHMENT_BYTES
-        for upload in cleaned:
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    _("The file “%(name)s” is larger than the limit of %(limit)s MB."),
-                    params={"name": upload.name, "limit": limit // (1024 * 1024)},
-                )
-            try:
-                filetypes.upload_type(upload)
-            except ValueError as program:
-                raise forms.ValidationError(str(program)) from None
-        if self.required and not cleaned:
-            raise forms.ValidationError(self.error_messages["required"])
-        return cleaned
-
-
-class LookupSelect(forms.Select):
-    """A select that lists only the chosen row, with a search box that fills it from the server.
-
-    The customer and contact tables can hold tens of thousands of rows: a select with all of them would
-    make the ticket list slow and heavy. The search box belongs to no form, so typing does not filter.
-    """
-
-    lookup_url = ""
-    lookup_label = ""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        select = super().render(name, value, attrs, renderer)
-        if not self.lookup_url:
-            return format_html('<span class="lookup">{}</span>', select)
-        search = format_html(
-            '<input type="search" name="q" form="no-form" data-lookup autocomplete="off" aria-label="{}"'
-            ' placeholder="{}" hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}"'
-            ' hx-swap="innerHTML">',
-            _("Search %(label)s") % {"label": self.lookup_label},
-            _("Search…"),
-            self.lookup_url,
-            self.build_attrs(self.attrs, attrs).get("id", ""),
-        )
-        return format_html('<span class="lookup">{}\n{}</span>', select, search)
-
-
-LOOKUP_FIELDS = {"customer": Customer, "contact": Contact}
-LOOKUP_LIMIT = 30
-
-
-def lookup_choices(field: str, query: str) -> list[tuple[int, str]]:
-    """Rows of `field`'s model whose name (or a contact's customer) matches `query`, in Hungarian order."""
-    query = query.strip()[:100]
-    if field not in LOOKUP_FIELDS or not query:
-        return []
-    if field == "contact":
-        contacts = find_contacts(Contact.objects.select_related("customer"), query).order_by(hungarian("name"), "pk")
-        return [(contact.pk, lookup_label(contact)) for contact in contacts[:LOOKUP_LIMIT]]
-    customers = find_customers(Customer.objects.all(), query).order_by(hungarian("name"), "pk")
-    return [(customer.pk, str(customer)) for customer in customers[:LOOKUP_LIMIT]]
-
-
-def can_look_up(user: Any) -> bool:
-    """Those who see every ticket may search customers and contacts for the list's filters."""
-    return bool(user.has_perm("tickets.view_all_tickets"))
-
-
-def lookup_label(row: Any) -> str:
-    if isinstance(row, Contact):
-        return f"{row.name} ({row.customer.name})" if row.customer_id else row.name
-    return str(row)
-
-
-class TicketFilterForm(forms.Form):
-    q = forms.CharField(label=_("Number or subject"), required=False)
-    state = forms.MultipleChoiceField(label=_("State"), choices=State.choices, required=False)
-    channel = forms.MultipleChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
-    customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.all(), required=False, widget=LookupSelect
-    )
-    contact = forms.ModelChoiceField(
-        label=_("Contact"), queryset=Contact.objects.select_related("customer"), required=False, widget=LookupSelect
-    )
-    module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.all(), required=False)
-    # The people a ticket can be assigned to: executors, and agents who take one personally.
-    assignee = ExecutorChoiceField(
-        label=_("Assignee"), queryset=staff_holding("tickets.work_on_ticket"), required=False
-    )
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    deadline = forms.ChoiceField(
-        label=_("Deadline"),
-        required=False,
-        choices=[
-            ("", "—"),
-            ("overdue", _("Overdue")),
-            ("today", _("Due today")),
-            ("soon", _("Past the warning time")),
-            ("waiting", _("Waiting for the user")),
-        ],
-    )
-    sort = forms.ChoiceField(
-        label=_("Order"),
-        required=False,
-        choices=[
-            ("", _("Best match when searching, else newest first")),
-            ("-received", _("Newest received first")),
-            ("received", _("Oldest received first")),
-            ("-number", _("Number, descending")),
-            ("number", _("Number, ascending")),
-            ("state", _("State")),
-            ("-updated", _("Last changed first")),
-            ("due", _("Deadline, soonest first")),
-        ],
-    )
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        searchable = user is not None and can_look_up(user)
-        for name, model in LOOKUP_FIELDS.items():
-            field = self.fields[name]
-            widget = field.widget
-            widget.lookup_url = reverse("tickets:lookup", kwargs={"field": name}) if searchable else ""
-            widget.lookup_label = str(field.label).lower()
-            chosen = self.data.get(name, "") if self.is_bound else ""
-            everyone = model._default_manager.all()
-            rows = everyone.filter(pk=int(chosen)) if str(chosen).isdigit() else everyone.none()
-            if name == "contact":
-                rows = rows.select_related("customer")
-            widget.choices = [("", "—"), *((row.pk, lookup_label(row)) for row in rows[:1])]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("received_from"), cleaned.get("received_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start of the period is after its end."))
-        return cleaned
-
-    def to_filter(self) -> tuple[TicketFilter, str]:
-        data = self.cleaned_data if self.is_valid() else {}
-        sort = data.get("sort") or ""
-        return (
-            TicketFilter(
-                states=data.get("state") or [],
-                channels=data.get("channel") or [],
-                customer_id=data["customer"].pk if data.get("customer") else None,
-                contact_id=data["contact"].pk if data.get("contact") else None,
-                module_id=data["module"].pk if data.get("module") else None,
-                assignee_id=data["assignee"].pk if data.get("assignee") else None,
-                received_from=data.get("received_from"),
-                received_to=data.get("received_to"),
-                text=data.get("q") or "",
-                deadline=data.get("deadline") or "",
-            ),
-            sort if sort in SORTS else "",
-        )
-
-
-# --- step forms ------------------------------------------------------------------------------------
 
 
 class StepForm(TextForm):
