@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from accounts.selectors import staff_holding
 from complaints.choices import ComplaintState
 
 if TYPE_CHECKING:
@@ -37,16 +38,10 @@ NOBODY_TO_DECIDE = _(
 
 
 def _people(permission: str, primary: Role, concerned: Collection[int]) -> list[Any]:
-    """Active holders of `permission` outside `concerned`, those of the `primary` role first."""
-    User = get_user_model()
-    in_primary = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=primary.value)
-    people = (
-        User.objects.with_perm(permission, is_active=True, include_superusers=False)
-        .exclude(pk__in=list(concerned))
-        .annotate(primary=Exists(in_primary))
-        .order_by("-primary", "pk")
-    )
-    return list(people)
+    """Active staff whose role holds `permission`, outside `concerned`, those of the `primary` role first."""
+    in_primary = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"), group__name=primary.value)
+    people = staff_holding(permission).exclude(pk__in=list(concerned)).annotate(primary=Exists(in_primary))
+    return list(people.order_by("-primary", "pk"))
 
 
 def _concerned_ids(complaint: Complaint) -> set[int]:

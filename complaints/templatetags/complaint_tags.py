@@ -45,6 +45,6 @@ def describe_answer_due(complaint: Complaint, now: dt.datetime) -> tuple[str, st
 def answer_due(complaint: Complaint, now: dt.datetime) -> SafeString:
     text, css = describe_answer_due(complaint, now)
     if not text:
-        return format_html("—")
+        return SafeString("—")
     when = formats.date_format(timezone.localtime(complaint.due_at), "SHORT_DATE_FORMAT") if complaint.due_at else ""
     return format_html('<span class="due due-{}" title="{}">{}</span>', css, when, text)
