@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask
 
 from complaints import deadlines, retention
 from mail.outbound import TRANSIENT_ERRORS, retry_delay
+from worker.leases import lease
 
 
 @db_task(context=False)
@@ -26,12 +27,12 @@ def send_complaint_message_task(message_pk: int) -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def complaint_deadline_sweep_task() -> None:
     """Every five minutes: warnings before the answer deadline, escalations after it (each once)."""
-    with HUEY.lock_task("complaint-deadline-sweep"):
+    with lease("complaint-deadline-sweep"):
         deadlines.sweep()
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))
 def complaint_retention_task() -> None:
     """Every night: complaints past their retention period lose their personal data (deletion log kept)."""
-    with HUEY.lock_task("complaint-retention"):
+    with lease("complaint-retention"):
         retention.purge_expired()

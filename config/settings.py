@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "common",
+    "worker",
     "accounts",
     "customers",
     "tickets",

@@ -79,6 +79,9 @@ class Mailbox(models.Model):
         ),
     )
     imap_folder = models.CharField(_("folder"), max_length=200, default="INBOX")
+    # The fetch lag is measured from here until the first successful fetch, so a mailbox that never worked
+    # shows a growing lag (and the alert fires) instead of no figure at all.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     last_fetch_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True, editable=False)
     last_fetch_count = models.PositiveIntegerField(_("messages in the last fetch"), default=0, editable=False)
     last_fetch_error = models.TextField(_("last fetch error"), blank=True, editable=False)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask
 
 from mail.models import Mailbox, OutboundMessage
 from mail.outbound import TRANSIENT_ERRORS, outbound_send, retry_delay
+from worker.leases import lease
 
 
 @db_task(context=False)
@@ -24,8 +25,9 @@ def send_outbound_task(outbound_id: int) -> None:
 def fetch_mailbox_task(mailbox_id: int) -> None:
     from mail.fetching import mailbox_fetch
 
-    # One fetch per mailbox at a time, whichever worker (or machine, with Redis) runs it.
-    with HUEY.lock_task(f"fetch-mailbox-{mailbox_id}"):
+    # One fetch per mailbox at a time, whichever worker process or machine runs it; a killed fetcher's lease
+    # is taken over by the next run (worker.leases).
+    with lease(f"fetch-mailbox-{mailbox_id}"):
         mailbox_fetch(mailbox_id)
 
 

@@ -95,15 +95,15 @@ def _database_metrics() -> Iterable[Metric]:
 
     lag = GaugeMetricFamily(
         "pult_mail_fetch_lag_seconds",
-        "Seconds since the last successful fetch of each active IMAP mailbox (absent: never fetched).",
+        "Seconds since the last successful fetch of each active IMAP mailbox (never fetched: since it was created).",
         labels=["mailbox", "name"],
     )
     now = timezone.now()
-    mailboxes = Mailbox.objects.filter(is_active=True, last_fetch_at__isnull=False).exclude(imap_host="")
-    for pk, name, last_fetch_at in mailboxes.values_list("pk", "name", "last_fetch_at").order_by("pk"):
-        if last_fetch_at is None:  # excluded by the query; tells the type checker
-            continue
-        lag.add_metric([str(pk), name], max(0.0, (now - last_fetch_at).total_seconds()))
+    mailboxes = Mailbox.objects.filter(is_active=True).exclude(imap_host="")
+    for pk, name, last_fetch_at, created_at in mailboxes.values_list(
+        "pk", "name", "last_fetch_at", "created_at"
+    ).order_by("pk"):
+        lag.add_metric([str(pk), name], max(0.0, (now - (last_fetch_at or created_at)).total_seconds()))
     yield lag
 
 

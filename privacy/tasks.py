@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from worker.leases import lease
 
 
 @db_task(context=False)
@@ -27,6 +29,6 @@ def subject_request_sweep_task() -> None:
     """Every five minutes: deadline warnings for open requests, and expired exports deleted."""
     from privacy import deadlines, exports
 
-    with HUEY.lock_task("subject-request-sweep"):
+    with lease("subject-request-sweep"):
         deadlines.sweep()
         exports.expire()
