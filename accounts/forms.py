@@ -71,3 +71,23 @@ class CodeForm(forms.Form):
             attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": r"[0-9 ]*"}
         ),
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    """A recovery code in place of the authenticator's code (letters and digits: no numeric keyboard)."""
+
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
+class ConfirmCodeForm(forms.Form):
+    """Confirms a change to one's two-factor login with the authenticator's code or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )

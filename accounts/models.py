@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import EncryptedTextField
+
 
 class User(AbstractUser):
     """A staff member of the company. Roles are groups (accounts.roles)."""
@@ -78,12 +80,13 @@ class UserSession(models.Model):
 class TwoFactorDevice(models.Model):
     """A confirmed TOTP authenticator of a user (RFC 6238, 30-second steps, 6 digits).
 
-    The secret must be readable by the server to check codes; it is stored as is (encryption at rest is a
-    later step). ``last_used_step`` refuses a code used once already (replay within its 30 seconds).
+    The secret must be readable by the server to check codes: it is stored encrypted (common.fields,
+    PULT_FIELD_ENCRYPTION_KEYS). ``last_used_step`` refuses a code used once already (replay within its 30
+    seconds).
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor", verbose_name=_("user"))
-    secret = models.CharField(_("secret"), max_length=64)
+    secret = EncryptedTextField(_("secret"))
     confirmed_at = models.DateTimeField(_("enabled at"), default=timezone.now)
     last_used_step = models.BigIntegerField(_("last used time step"), default=0)
 
@@ -93,6 +96,28 @@ class TwoFactorDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """One of the one-time codes that stand in for the authenticator's code at login (a lost phone).
+
+    Only a hash is kept (accounts.two_factor.RecoveryCodeHasher, Django's PBKDF2); the codes are shown once,
+    when made. They belong to the authenticator: turning two-factor login off or on again removes them."""
+
+    device = models.ForeignKey(
+        TwoFactorDevice, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("authenticator")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        ordering = ["device", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.device} #{self.pk}"
 
 
 class PermissionRevision(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -81,3 +83,22 @@ def installation_secret(path: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(value)
     return value
+
+
+def env_fernet_keys(name: str) -> list[str]:
+    """Comma-separated Fernet keys (URL-safe base64 of 32 bytes, as `Fernet.generate_key()` makes them).
+
+    A malformed key stops the start-up with its position named (never its value): a typo must not leave
+    secrets encrypted with a key nobody holds."""
+    keys = env_list(name, [])
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = b""
+        if len(raw) != 32 or base64.urlsafe_b64encode(raw).decode("ascii") != key:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} of {len(keys)} is not a Fernet key (44 characters of URL-safe base64 "
+                "encoding 32 bytes; make one with `manage.py field_encryption_key`)"
+            )
+    return keys

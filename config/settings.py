@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, installation_secret
+from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str, installation_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PULT_VAR_DIR", str(BASE_DIR / "var")))
@@ -161,6 +161,9 @@ PULT_SESSION_IDLE_MINUTES = env_int("PULT_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = (PULT_SESSION_IDLE_MINUTES + 5) * 60
 # The issuer name shown in authenticator apps next to the account (two-factor login).
 PULT_TOTP_ISSUER = env_str("PULT_TOTP_ISSUER", "Pult")
+# Secrets kept in the database (the TOTP secrets) are encrypted with these Fernet keys (common.encryption): the
+# first encrypts, every one decrypts (rotation). Unset: a key derived from SECRET_KEY, which then must not change.
+PULT_FIELD_ENCRYPTION_KEYS = env_fernet_keys("PULT_FIELD_ENCRYPTION_KEYS")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"

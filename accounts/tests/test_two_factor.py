@@ -35,13 +35,24 @@ def code_at(secret: str, seconds_from_now: float = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + seconds_from_now)
 
 
-def enrol(client: Client) -> str:
+def recovery_codes_on_page(html: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", html)
+
+
+def enrol_with_codes(client: Client) -> tuple[str, list[str]]:
+    """Turn two-factor login on: the answer shows the ten recovery codes, once."""
     page = client.get("/account/two-factor/")
     assert page.status_code == 200
     secret = secret_on_page(page.content.decode())
     response = client.post("/account/two-factor/", {"code": code_at(secret)})
-    assert response.status_code == 302, response.content.decode()
-    return secret
+    assert response.status_code == 200, response.content.decode()
+    codes = recovery_codes_on_page(response.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10, response.content.decode()
+    return secret, codes
+
+
+def enrol(client: Client) -> str:
+    return enrol_with_codes(client)[0]
 
 
 def password_step(client: Client, username: str, next_url: str = ""):
