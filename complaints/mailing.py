@@ -7,6 +7,7 @@ the server's reply are recorded on the complaint's timeline (the proof of sendin
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -17,9 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.text import header_text
 from complaints.choices import Action, MessageKind, MessageStatus
 from complaints.models import Answer, Complaint, ComplaintMessage
 from mail.outbound import TRANSIENT_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def _message_id(complaint: Complaint) -> str:
@@ -33,7 +37,7 @@ def _queue(message: ComplaintMessage) -> None:
 
 
 def _subject(complaint: Complaint, text: str) -> str:
-    return f"[{complaint.number}] {text}"[:300]
+    return header_text(f"[{complaint.number}] {text}")[:300]
 
 
 def acknowledgement_queue(complaint: Complaint) -> ComplaintMessage:
@@ -106,10 +110,10 @@ def _compose(message: ComplaintMessage) -> EmailMessage:
     elif message.kind == MessageKind.STAFF_ALERT:
         headers |= {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
     email = EmailMessage(
-        subject=message.subject,
+        subject=header_text(message.subject),
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
+        to=[header_text(message.to)],
         headers=headers,
     )
     complaint = message.complaint
@@ -128,13 +132,17 @@ def send(message_pk: int) -> ComplaintMessage:
     message = ComplaintMessage.objects.select_related("complaint", "answer").get(pk=message_pk)
     if message.status in (MessageStatus.SENT, MessageStatus.GIVEN_UP, MessageStatus.BOUNCED):
         return message
-    with translation.override(settings.LANGUAGE_CODE):
-        email = _compose(message)
     try:
+        with translation.override(settings.LANGUAGE_CODE):
+            email = _compose(message)
         email.send(fail_silently=False)
     except TRANSIENT_ERRORS as exc:
         _failed(message, exc)
         raise
+    except Exception as exc:  # e.g. BadHeaderError: trying again cannot help
+        logger.exception("complaint e-mail %s cannot be sent; given up", message.pk)
+        _failed(message, exc, permanent=True)
+        return message
     now = timezone.now()
     with transaction.atomic():
         message.status, message.sent_at = MessageStatus.SENT, now
@@ -155,13 +163,13 @@ def send(message_pk: int) -> ComplaintMessage:
     return message
 
 
-def _failed(message: ComplaintMessage, error: BaseException) -> None:
+def _failed(message: ComplaintMessage, error: BaseException, *, permanent: bool = False) -> None:
     from accounts.services import system_user
     from complaints import services
 
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    given_up = message.attempts >= settings.PULT_EMAIL_SEND_ATTEMPTS
+    given_up = permanent or message.attempts >= settings.PULT_EMAIL_SEND_ATTEMPTS
     message.status = MessageStatus.GIVEN_UP if given_up else MessageStatus.FAILED
     with transaction.atomic():
         message.save(update_fields=["attempts", "last_error", "status"])

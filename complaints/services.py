@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import filetypes
+from common.text import header_text
 from complaints import deadlines, eligibility
 from complaints.choices import (
     PENDING_STATES,
@@ -161,7 +162,7 @@ def _event(complaint: Complaint, actor: Any, action: Action, *, before: str = ""
 def complaint_record(*, actor: Any, data: ComplaintInput) -> Complaint:
     """Record a complaint from any channel. Oral ones are settled on the spot or get a record (jegyzőkönyv)."""
     _require(actor, "complaints.register_complaint", _("Your role does not allow recording complaints."))
-    subject = _required(data.subject, _("The subject is required."))
+    subject = _required(header_text(data.subject), _("The subject is required."))
     description = _required(data.description, _("The description of the complaint is required."))
     if data.channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."))

@@ -9,6 +9,7 @@ recorded as notified only after a send that succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import secrets
 import smtplib
@@ -16,13 +17,16 @@ import socket
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import system_user
+from common.text import header_text
 from customers.choices import NotificationChannel
 from mail.choices import OutboundKind, OutboundStatus, TemplateKey
 from mail.models import InboundMessage, OutboundMessage
@@ -30,11 +34,14 @@ from mail.templating import message_text
 from tickets import workflow
 from tickets.models import Ticket
 
+logger = logging.getLogger(__name__)
+
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
 
 
 def subject_for(ticket: Ticket, subject: str) -> str:
-    """The subject with the ticket number, so a reply finds its ticket."""
+    """The subject with the ticket number, so a reply finds its ticket; on one line, as a header must be."""
+    subject = header_text(subject)
     return subject if f"[{ticket.number}]" in subject else f"[{ticket.number}] {subject}".strip()
 
 
@@ -46,6 +53,17 @@ def _new_message_id(ticket: Ticket) -> str:
 def _last_inbound_id(ticket: Ticket) -> str:
     last = InboundMessage.objects.filter(ticket=ticket).exclude(message_id="").order_by("-received_at", "-id")
     return last.values_list("message_id", flat=True).first() or ""
+
+
+def recipient_address(to: str) -> str:
+    """One e-mail address, checked before anything is queued: a message that could never leave is refused
+    where it is written, not found stuck in the queue."""
+    address = (to or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError as exc:
+        raise workflow.InvalidInput(_("Give one valid e-mail address, e.g. kovacs.eva@example.com.")) from exc
+    return address
 
 
 def _queue(outbound: OutboundMessage) -> None:
@@ -65,12 +83,13 @@ def email_user(
     expected_version: int | None = None,
 ) -> OutboundMessage:
     """An agent writes to the user from the ticket; with `as_notification`, a successful send notifies (seed j)."""
+    to = recipient_address(to)
     with transaction.atomic():
         outbound = OutboundMessage.objects.create(
             ticket=ticket,
             kind=OutboundKind.NOTIFICATION if as_notification else OutboundKind.MESSAGE,
-            to=to.strip(),
-            subject=subject_for(ticket, subject.strip())[:300],
+            to=to,
+            subject=subject_for(ticket, subject)[:300],
             body=body,
             message_id=_new_message_id(ticket),
             in_reply_to=_last_inbound_id(ticket),
@@ -251,10 +270,10 @@ def _compose(outbound: OutboundMessage) -> EmailMessage:
     elif outbound.kind == OutboundKind.STAFF_ALERT:
         headers |= {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
     email = EmailMessage(
-        subject=outbound.subject,
+        subject=header_text(outbound.subject),  # also for a message queued before subjects were cleaned
         body=outbound.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[outbound.to],
+        to=[header_text(outbound.to)],
         headers=headers,
     )
     if outbound.attachment:
@@ -272,6 +291,10 @@ def outbound_send(outbound_id: int) -> OutboundMessage:
     except TRANSIENT_ERRORS as exc:
         _record_failure(outbound, exc)
         raise
+    except Exception as exc:  # e.g. BadHeaderError: trying again cannot help
+        logger.exception("outbound e-mail %s cannot be sent; given up", outbound.pk)
+        _record_failure(outbound, exc, permanent=True)
+        return outbound
     with transaction.atomic():
         outbound.status, outbound.sent_at = OutboundStatus.SENT, timezone.now()
         outbound.attempts += 1
@@ -307,10 +330,12 @@ def _record_notification(outbound: OutboundMessage) -> str:
     return "yes"
 
 
-def _record_failure(outbound: OutboundMessage, error: BaseException) -> None:
+def _record_failure(outbound: OutboundMessage, error: BaseException, *, permanent: bool = False) -> None:
+    """A failed try: retried later, or given up (after the last try, or at once when no try can succeed), and
+    then the ticket's timeline says so and a notification no longer counts as on its way."""
     outbound.attempts += 1
     outbound.last_error = f"{type(error).__name__}: {error}"[:2000]
-    given_up = outbound.attempts >= settings.PULT_EMAIL_SEND_ATTEMPTS
+    given_up = permanent or outbound.attempts >= settings.PULT_EMAIL_SEND_ATTEMPTS
     outbound.status = OutboundStatus.GIVEN_UP if given_up else OutboundStatus.FAILED
     with transaction.atomic():
         outbound.save(update_fields=["attempts", "last_error", "status"])

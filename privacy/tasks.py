@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from common.text import header_text
 from worker.leases import lease
 
 
@@ -20,7 +21,9 @@ def build_export_task(export_pk: int) -> None:
 @db_task(context=False, retries=5, retry_delay=120)
 def send_deadline_alert_task(to: str, subject: str, body: str) -> None:
     headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-    email = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers)
+    email = EmailMessage(
+        subject=header_text(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
     email.send(fail_silently=False)  # a failure is retried by Huey (retries above)
 
 

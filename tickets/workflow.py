@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import is_system_actor
 from common import filetypes
-from common.text import lines, one_line
+from common.text import header_text, lines, one_line
 from customers.models import Contact, Module
 from tickets import deadlines
 from tickets.choices import (
@@ -495,7 +495,7 @@ def _may_register(actor: Any) -> None:
 
 def _unsaved_ticket(actor: Any, new: NewTicket, now: dt.datetime) -> Ticket:
     """The checked, not yet numbered ticket of a request."""
-    subject = _required(new.subject, _("The subject is required."))
+    subject = _required(header_text(new.subject), _("The subject is required."))
     description = _required(new.description, _("The content of the request is required."))
     if new.channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."))
@@ -1220,7 +1220,7 @@ def clarify_ticket(
     expected_version: int | None = None,
 ) -> Ticket:
     """Record the clarified data of a request: subject, module, priority, contact. The event keeps old and new."""
-    subject = _required(subject, _("The subject is required."))
+    subject = _required(header_text(subject), _("The subject is required."))
     if priority not in Priority.values:
         raise InvalidInput(_("Unknown priority."))
 

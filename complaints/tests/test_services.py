@@ -17,12 +17,14 @@ from complaints.choices import (
     ComplaintState,
     Decision,
     EntryKind,
+    MessageKind,
     MessageStatus,
     OralOutcome,
     Outcome,
     SetAsideReason,
 )
-from complaints.models import Complaint, ComplaintRecord
+from complaints.mailing import send
+from complaints.models import Complaint, ComplaintMessage, ComplaintRecord
 from tickets.choices import Channel
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +300,27 @@ def test_a_posted_answer_to_a_phone_complaint_encloses_its_record(users: Any) ->
     assert "Bankszámlakivonat (2026. november)" in text  # the record's list of evidence, on its own page
     complaint.record.refresh_from_db()
     assert complaint.record.sent_at is not None
+
+
+def test_a_complaint_with_line_breaks_in_its_subject_is_acknowledged_and_an_unsendable_mail_is_given_up(
+    users: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = phone_complaint(users, subject="Kétszer terheltek\r\nBcc: kem@tamado.example")
+    assert complaint.subject == "Kétszer terheltek Bcc: kem@tamado.example"
+    [acknowledgement] = smtp_server.messages
+    assert acknowledgement["Bcc"] is None and acknowledgement["X-Envelope-To"] == "kovacs.eva@ugyfel.example"
+
+    broken = ComplaintMessage.objects.create(  # an address an earlier version let through
+        complaint=complaint,
+        kind=MessageKind.ACKNOWLEDGEMENT,
+        to="kovacs.eva@ugyfel.example\r\nBcc: kem@tamado.example",
+        subject=f"[{complaint.number}] Panaszát nyilvántartásba vettük",
+        body="…",
+        message_id=f"broken-{complaint.pk}@pult.test",
+    )
+    send(broken.pk)
+    broken.refresh_from_db()
+    assert (broken.status, broken.attempts) == (MessageStatus.GIVEN_UP, 1)
+    assert complaint.events.filter(action=Action.MAIL_FAILED).count() == 1
+    assert len(smtp_server.messages) == 1
