@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from common.admin_dates import BoundedDates
 from common.admin_search import FoldedSearch
 
 
@@ -18,7 +19,7 @@ def role_label(group: Group) -> str:
 
 
 @admin.register(User)
-class UserAdmin(FoldedSearch, DjangoUserAdmin):
+class UserAdmin(BoundedDates, FoldedSearch, DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Service desk"), {"fields": ("phone", "away_from", "away_until")}),

@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from api.errors import ApiError
+from common.dates import within_supported_years
 
 M = TypeVar("M", bound=Model)
 MAX_LIMIT = 100
@@ -84,7 +85,7 @@ def _decode(keyset: Keyset, cursor: str) -> list[Any]:
                 moment = dt.datetime.fromisoformat(value)
             except ValueError:
                 raise _invalid() from None
-            if moment.tzinfo is None:
+            if moment.tzinfo is None or not within_supported_years(moment):
                 raise _invalid()
             decoded.append(moment)
         else:

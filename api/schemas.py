@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from common.dates import FIRST_YEAR, LAST_YEAR, within_supported_years
+
 
 def _clean_text(value: str) -> str:
     """Text a database can store: no NUL character, no lone surrogate (hostile input gets 422, not 500)."""
@@ -22,16 +24,17 @@ def _clean_text(value: str) -> str:
 
 
 def _plausible_moment(value: dt.datetime) -> dt.datetime:
-    if not 2000 <= value.year <= 2999:
-        raise ValueError("the time must be between the years 2000 and 2999")
+    # The pages' years (common.dates): outside them the time is a typing error and overflows the arithmetic.
+    if not within_supported_years(value):
+        raise ValueError(f"the time must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
 
 
 def _plausible_date(value: dt.date) -> dt.date:
-    if not 2000 <= value.year <= 2999:
-        raise ValueError("the date must be between the years 2000 and 2999")
+    if not within_supported_years(value):
+        raise ValueError(f"the date must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
 

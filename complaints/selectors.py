@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_span
 from common.lookup import lookup
 from complaints.choices import PENDING_STATES, ComplaintState, Outcome
 from complaints.models import Complaint, ComplaintEvent
@@ -114,11 +115,8 @@ def statistics(*, user: Any, start: dt.date, end: dt.date, now: dt.datetime | No
     """Management review of a period (by date of receipt): counts only, so nobody is named. It counts the
     complaints `user` may see (`visible_to`, the same rule as the register's list)."""
     now = now or timezone.now()
-    tz = timezone.get_current_timezone()
-    period = visible_to(user).filter(
-        received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
+    since, until = day_span(start, end)
+    period = visible_to(user).filter(received_at__gte=since, received_at__lt=until)
 
     def grouped(field: str, label: Any) -> list[dict[str, Any]]:
         rows = period.values(field).annotate(n=Count("id")).order_by("-n", field)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.clients import client_ip
+from common.dates import day_span
 from common.files import download
+from common.forms import errors_as_text
 from common.htmx import render_page_or_partial
 from common.pdf import pdf_response
 from complaints import documents, selectors, services
@@ -272,19 +274,26 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/statistics.html", context, status=status)
 
 
+class _PeriodRefused(Exception):
+    def __init__(self, form: PeriodForm) -> None:
+        super().__init__(errors_as_text(form))
+
+
+def _refused(error: _PeriodRefused) -> HttpResponse:
+    """A download with a wrong period says what is wrong, in plain text (there is no page to show it on)."""
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+
 def _inspection(request: HttpRequest) -> tuple[dt.date, dt.date, Any]:
     if not request.user.has_perm("complaints.export_complaints"):
         raise PermissionDenied()
     form, start, end = _period(request)
     if form.is_bound and not form.is_valid():
-        raise Http404()
-    tz = timezone.get_current_timezone()
+        raise _PeriodRefused(form)
+    since, until = day_span(start, end)
     complaints = (
         selectors.visible_to(request.user)
-        .filter(
-            received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-            received_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        )
+        .filter(received_at__gte=since, received_at__lt=until)
         .select_related("module", "officer", "record__taken_by")
         .prefetch_related("answers__conciliation_body", "answers__seat_conciliation_body", "answers__authority")
         .order_by("received_at", "id")
@@ -294,7 +303,10 @@ def _inspection(request: HttpRequest) -> tuple[dt.date, dt.date, Any]:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    start, end, complaints = _inspection(request)
+    try:
+        start, end, complaints = _inspection(request)
+    except _PeriodRefused as error:
+        return _refused(error)
     _log_export(request, start, end)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="panasznyilvantartas-{start}-{end}.csv"'
@@ -307,7 +319,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_pdf(request: HttpRequest) -> HttpResponse:
-    start, end, complaints = _inspection(request)
+    try:
+        start, end, complaints = _inspection(request)
+    except _PeriodRefused as error:
+        return _refused(error)
     pdf = documents.inspection_bundle(complaints, start=start, end=end)
     _log_export(request, start, end)
     return pdf_response(pdf, f"panasznyilvantartas-{start}-{end}.pdf")

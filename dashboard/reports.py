@@ -13,9 +13,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_span
 from tickets.choices import Action, Channel, Priority, Stage
 from tickets.models import SatisfactionRating, StageClock, Ticket, TicketEvent
 
@@ -104,11 +104,7 @@ class PeriodReport:
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The instants [start 00:00, end + 1 day 00:00) in the current time zone."""
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
+    return day_span(start, end)
 
 
 def period_report(start: dt.date, end: dt.date) -> PeriodReport:

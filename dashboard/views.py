@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
-from common.forms import PeriodForm
+from common.forms import PeriodForm, errors_as_text
 from common.pagination import capped_count
 from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
@@ -136,8 +136,7 @@ def period_report_csv(request: HttpRequest) -> HttpResponse:
     _check_report_access(request.user)
     form = _report_form(request)
     if not form.is_valid():
-        errors = [str(error) for errors in form.errors.values() for error in errors]
-        return HttpResponseBadRequest(" ".join(errors), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(errors_as_text(form), content_type="text/plain; charset=utf-8")
     report = period_report(form.cleaned_data["start"], form.cleaned_data["end"])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"pult-report-{report.start.isoformat()}-{report.end.isoformat()}.csv"

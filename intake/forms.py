@@ -9,6 +9,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BoundedDateTimeField
 from customers.choices import NotificationChannel
 from customers.models import Contact, Customer, Module
 from tickets.choices import ORAL_CHANNELS, WRITTEN_CHANNELS, Channel, Priority
@@ -21,18 +22,12 @@ def _now_local() -> str:
     return timezone.localtime().strftime(DATETIME_LOCAL)
 
 
-def _plausible_year(value: dt.datetime) -> None:
-    # 0001-01-01 or 9999-12-31 is a typing error; the opening-hours calendar cannot even count from it.
-    if not 1990 <= value.year <= 2999:
-        raise forms.ValidationError(_("Give a date between 1990 and 2999."), code="out_of_range")
-
-
 def received_at_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+    # 0001-01-01 or 9999-12-31 is a typing error; the opening-hours calendar cannot even count from it.
+    return BoundedDateTimeField(
         label=_("Received"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("When the request arrived; it may be earlier than now."),
-        validators=[_plausible_year],
     )
 
 

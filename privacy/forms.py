@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from common.collation import hungarian
+from common.forms import BoundedDateField, BoundedDateTimeField
 from customers.models import Contact
 from privacy.choices import ObjectionDecision, RequestChannel, RequestKind, RequestState
 from privacy.selectors import AccessLogFilter, RequestFilter
@@ -28,8 +29,8 @@ class AccessLogSearchForm(forms.Form):
         .order_by(hungarian("last_name"), hungarian("first_name"), "username"),
         required=False,
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), required=False)
+    end = BoundedDateField(label=_("Until"), required=False)
     reference = forms.CharField(label=_("Ticket or complaint number"), required=False, max_length=40, strip=True)
 
     def clean(self) -> dict[str, Any]:
@@ -84,7 +85,7 @@ class RegisterRequestForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind of request"), choices=RequestKind.choices)
     channel = forms.ChoiceField(label=_("Arrived by"), choices=RequestChannel.choices)
-    received_at = forms.DateTimeField(
+    received_at = BoundedDateTimeField(
         label=_("Received"),
         required=False,
         help_text=_("Leave empty for now. The one-month deadline runs from here."),

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from common.collation import hungarian
+from common.dates import end_of_day, start_of_day
 from common.lookup import aliases, lookup, matches
 from complaints.models import Complaint
 from complaints.selectors import find_complaints
@@ -43,10 +44,6 @@ def _person_condition(text: str) -> Q:
     )
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
 def access_log(*, filters: AccessLogFilter) -> QuerySet[AccessLogEntry]:
     """The entries matching every given filter, newest first, with their users (a fixed number of queries)."""
     entries = AccessLogEntry.objects.select_related("user")
@@ -56,9 +53,9 @@ def access_log(*, filters: AccessLogFilter) -> QuerySet[AccessLogEntry]:
     if filters.user is not None:
         entries = entries.filter(user=filters.user)
     if filters.start is not None:
-        entries = entries.filter(at__gte=_midnight(filters.start))
+        entries = entries.filter(at__gte=start_of_day(filters.start))
     if filters.end is not None:
-        entries = entries.filter(at__lt=_midnight(filters.end + dt.timedelta(days=1)))
+        entries = entries.filter(at__lt=end_of_day(filters.end))
     reference = filters.reference.strip()
     if reference:
         entries = entries.filter(reference__icontains=reference)

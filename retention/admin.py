@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.admin_dates import BoundedDates
 from common.admin_search import FoldedSearch
 from retention.models import DeletionLogEntry
 
 
 @admin.register(DeletionLogEntry)
-class DeletionLogEntryAdmin(FoldedSearch):
+class DeletionLogEntryAdmin(BoundedDates, FoldedSearch):
     """Read only: the log is written by erasure and the retention task, never by hand."""
 
     list_display = ("at", "kind", "what", "count", "reference", "actor", "dry_run")

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
+from common.dates import end_of_day, start_of_day
 from tickets.choices import OPEN_STATES, ConsultationKind, FeedbackOutcome, NotificationOutcome, State, actions_of
 from tickets.models import Consultation, Feedback, Notification, Ticket, TicketEvent
 
@@ -90,8 +91,7 @@ DEADLINE_FILTERS = ("overdue", "today", "soon", "waiting")
 def end_of_today(now: dt.datetime) -> dt.datetime:
     from django.utils import timezone
 
-    today = timezone.localtime(now).date()
-    return dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    return end_of_day(timezone.localtime(now).date())
 
 
 def with_deadline(tickets: QuerySet[Ticket], deadline: str, now: dt.datetime) -> QuerySet[Ticket]:
@@ -137,13 +137,10 @@ def ticket_list(*, user: Any, filters: TicketFilter, sort: str = "") -> QuerySet
         tickets = tickets.filter(module_id=filters.module_id)
     if filters.assignee_id:
         tickets = tickets.filter(assignee_id=filters.assignee_id)
-    tz = timezone.get_current_timezone()
     if filters.received_from:
-        start = dt.datetime.combine(filters.received_from, dt.time.min, tzinfo=tz)
-        tickets = tickets.filter(received_at__gte=start)
+        tickets = tickets.filter(received_at__gte=start_of_day(filters.received_from))
     if filters.received_to:
-        end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        tickets = tickets.filter(received_at__lt=end)
+        tickets = tickets.filter(received_at__lt=end_of_day(filters.received_to))
     if filters.deadline:
         tickets = with_deadline(tickets, filters.deadline, timezone.now())
     if filters.text.strip():

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.admin_dates import BoundedDates
 from common.admin_search import FoldedSearch
 from worktime.models import CalendarException, OpeningHours, ServiceLevel
 
@@ -26,7 +27,7 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(FoldedSearch):
+class CalendarExceptionAdmin(BoundedDates, FoldedSearch):
     list_display = ("date", "opens", "closes", "reason")
     date_hierarchy = "date"
     search_fields = ("reason",)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import staff_holding
 from common.collation import hungarian
+from common.forms import BoundedDateField
 from customers.models import Contact, Customer, Module
 from customers.selectors import find_contacts, find_customers
 from tickets.choices import Channel, State
@@ -87,12 +88,8 @@ class TicketFilterForm(forms.Form):
     assignee = ExecutorChoiceField(
         label=_("Assignee"), queryset=staff_holding("tickets.work_on_ticket"), required=False
     )
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_from = BoundedDateField(label=_("Received from"), required=False)
+    received_to = BoundedDateField(label=_("Received until"), required=False)
     deadline = forms.ChoiceField(
         label=_("Deadline"),
         required=False,
