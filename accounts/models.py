@@ -133,3 +133,24 @@ class PermissionRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.revision)
+
+
+class ThrottleCounter(models.Model):
+    """Attempts counted under one key, shared by every web process through the database (accounts.throttling):
+    failed logins per account name and per client address, password-reset mails, wrong API tokens.
+
+    The key names what is counted and a digest of the value (never the account name or address itself). Times are
+    epoch seconds, compared the same way on SQLite and PostgreSQL. Expired rows are purged hourly."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.FloatField()
+    locked_until = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("throttle counter")
+        verbose_name_plural = _("throttle counters")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

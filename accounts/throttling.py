@@ -1,10 +1,14 @@
-"""Login throttling: failed logins counted per account name and per client address in the Django cache.
+"""Throttling: attempts counted in the database, so every web process (and every machine) shares the count.
 
-After ``PULT_LOGIN_FAILURES_PER_ACCOUNT`` failures for one account name (or ``PULT_LOGIN_FAILURES_PER_ADDRESS``
-from one address) within ``PULT_LOGIN_FAILURE_WINDOW_MINUTES``, every further attempt for that name (or from
-that address) is refused for ``PULT_LOGIN_LOCK_MINUTES``, even with the right password. The account name is
-counted whether or not such an account exists, so the answers never tell which names are real. The staff
-login, the second (code) step of two-factor login and the portal login all pass through here.
+The counters are `ThrottleCounter` rows, one per key, incremented by one INSERT … ON CONFLICT DO UPDATE statement
+(atomic on SQLite and PostgreSQL); a count starts again when its window has passed.
+
+Logins: after ``PULT_LOGIN_FAILURES_PER_ACCOUNT`` failures for one account name (or
+``PULT_LOGIN_FAILURES_PER_ADDRESS`` from one address) within ``PULT_LOGIN_FAILURE_WINDOW_MINUTES``, every further
+attempt for that name (or from that address) is refused for ``PULT_LOGIN_LOCK_MINUTES``, even with the right
+password. The account name is counted whether or not such an account exists, so the answers never tell which
+names are real. The staff login, the second (code) step of two-factor login and the portal login all pass through
+here.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
 
+from accounts.models import ThrottleCounter
 from common.clients import client_ip
 
 logger = logging.getLogger("pult.security")
@@ -38,6 +44,63 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
 
 
+def throttle_key(kind: str, value: str) -> str:
+    """The counter's key: what is counted, and a digest of whose attempts (no name or address is stored)."""
+    return f"{kind}:{_digest(value)}"
+
+
+# One statement that creates the counter or counts on, starting again when the window has passed (SQLite ≥ 3.35
+# and PostgreSQL both know INSERT … ON CONFLICT … RETURNING). Parameters: key, new window end, now, now.
+_COUNT_ATTEMPT_SQL = """
+INSERT INTO "accounts_throttlecounter" ("key", "count", "window_ends", "locked_until") VALUES (%s, 1, %s, NULL)
+ON CONFLICT ("key") DO UPDATE SET
+    "count" = CASE WHEN "accounts_throttlecounter"."window_ends" <= %s THEN 1
+                   ELSE "accounts_throttlecounter"."count" + 1 END,
+    "window_ends" = CASE WHEN "accounts_throttlecounter"."window_ends" <= %s THEN excluded."window_ends"
+                         ELSE "accounts_throttlecounter"."window_ends" END
+RETURNING "count"
+"""
+
+
+def count_attempt(key: str, *, window_seconds: float) -> int:
+    """Count one attempt under `key`; return how many there were in the current window, this one included.
+
+    One statement, so two processes counting at once both count (no lost update) on either database."""
+    now = time.time()
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_ATTEMPT_SQL, [key, now + window_seconds, now, now])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def lock(key: str, *, seconds: float) -> float:
+    """Refuse attempts under `key` for `seconds` from now; the count starts again."""
+    now = time.time()
+    until = now + seconds
+    ThrottleCounter.objects.filter(key=key).update(count=0, window_ends=now, locked_until=until)
+    return until
+
+
+def locked_until(keys: list[str]) -> float | None:
+    """The time (epoch seconds) until which attempts under any of `keys` are refused, or None."""
+    now = time.time()
+    found = ThrottleCounter.objects.filter(key__in=keys, locked_until__gt=now).aggregate(until=Max("locked_until"))
+    return found["until"]
+
+
+def forget_attempts(key: str) -> None:
+    """Start the count under `key` again (a running lock stays)."""
+    ThrottleCounter.objects.filter(key=key).update(count=0, window_ends=time.time())
+
+
+def purge_expired() -> int:
+    """Delete the counters whose window and lock have both passed. Returns how many."""
+    now = time.time()
+    expired = ThrottleCounter.objects.filter(window_ends__lt=now).exclude(locked_until__gte=now)
+    deleted, _by_model = expired.delete()
+    return deleted
+
+
 @dataclass(frozen=True)
 class LoginGuard:
     """The two counters that apply to one login attempt: its account name and its client address."""
@@ -51,32 +114,20 @@ class LoginGuard:
 
     def _keys(self) -> list[tuple[str, str, int]]:
         return [
-            ("account", f"pult-login:account:{_digest(self.account)}", settings.PULT_LOGIN_FAILURES_PER_ACCOUNT),
-            ("address", f"pult-login:address:{_digest(self.address)}", settings.PULT_LOGIN_FAILURES_PER_ADDRESS),
+            ("account", throttle_key("login-account", self.account), settings.PULT_LOGIN_FAILURES_PER_ACCOUNT),
+            ("address", throttle_key("login-address", self.address), settings.PULT_LOGIN_FAILURES_PER_ADDRESS),
         ]
 
     def locked_until(self) -> float | None:
         """The time (epoch seconds) until which attempts are refused, or None when they are allowed."""
-        found = cache.get_many([f"{key}:lock" for _kind, key, _limit in self._keys()])
-        until = max((float(value) for value in found.values()), default=None)
-        if until is None or until <= time.time():
-            return None
-        return until
+        return locked_until([key for _kind, key, _limit in self._keys()])
 
     def record_failure(self) -> None:
         window = settings.PULT_LOGIN_FAILURE_WINDOW_MINUTES * 60
-        lock_seconds = settings.PULT_LOGIN_LOCK_MINUTES * 60
         for kind, key, limit in self._keys():
-            count_key = f"{key}:count"
-            cache.add(count_key, 0, timeout=window)
-            try:
-                count = cache.incr(count_key)
-            except ValueError:  # expired between add and incr
-                cache.set(count_key, 1, timeout=window)
-                count = 1
+            count = count_attempt(key, window_seconds=window)
             if count >= limit:
-                cache.set(f"{key}:lock", time.time() + lock_seconds, timeout=lock_seconds)
-                cache.delete(count_key)
+                lock(key, seconds=settings.PULT_LOGIN_LOCK_MINUTES * 60)
                 # The account name is logged as typed (it may be a mistyped password; it is the admin's log).
                 logger.warning(
                     "Login locked for %s minutes after %s failures: %s=%s",
@@ -89,7 +140,7 @@ class LoginGuard:
     def clear_account(self) -> None:
         """A successful login forgets the account's failures (not the address's, nor a running lock)."""
         _kind, key, _limit = self._keys()[0]
-        cache.delete(f"{key}:count")
+        forget_attempts(key)
 
 
 def locked_message(until: float) -> str:

@@ -314,8 +314,9 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
-# The cache holds rate-limit counters (API, public forms): shared through Redis when REDIS_URL is set,
-# per process otherwise.
+# The cache holds the API's per-minute counters, the public complaint form's and cached permissions: shared
+# through Redis when REDIS_URL is set, per process otherwise. Login throttling counts in the database instead
+# (accounts.throttling), shared by every process either way.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
