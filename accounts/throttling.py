@@ -8,7 +8,8 @@ Logins: after ``PULT_LOGIN_FAILURES_PER_ACCOUNT`` failures for one account name 
 attempt for that name (or from that address) is refused for ``PULT_LOGIN_LOCK_MINUTES``, even with the right
 password. The account name is counted whether or not such an account exists, so the answers never tell which
 names are real. The staff login, the second (code) step of two-factor login and the portal login all pass through
-here.
+here. The portal's password-reset mails (`reset_mail_allowed`) and the API's wrong tokens (api.auth) are counted
+in the same store.
 """
 
 from __future__ import annotations
@@ -141,6 +142,31 @@ class LoginGuard:
         """A successful login forgets the account's failures (not the address's, nor a running lock)."""
         _kind, key, _limit = self._keys()[0]
         forget_attempts(key)
+
+
+def reset_mail_allowed(request: HttpRequest, email: str) -> bool:
+    """Count one password-reset request for `email` from the request's address; whether a mail may go out.
+
+    At most ``PULT_PASSWORD_RESETS_PER_ACCOUNT`` mails to one address and ``PULT_PASSWORD_RESETS_PER_ADDRESS``
+    requests from one client within ``PULT_PASSWORD_RESET_WINDOW_MINUTES``. Every request is counted, whether or
+    not the address has an account, and the page answers the same either way: only the mail is held back."""
+    window = settings.PULT_PASSWORD_RESET_WINDOW_MINUTES * 60
+    address = client_address(request)
+    per_target = count_attempt(throttle_key("reset-target", email.strip().lower()), window_seconds=window)
+    per_client = count_attempt(throttle_key("reset-client", address), window_seconds=window)
+    allowed = (
+        per_target <= settings.PULT_PASSWORD_RESETS_PER_ACCOUNT
+        and per_client <= settings.PULT_PASSWORD_RESETS_PER_ADDRESS
+    )
+    if not allowed:
+        logger.warning(
+            "Password-reset mail held back (%s requests for the address, %s from %s in %s minutes)",
+            per_target,
+            per_client,
+            address,
+            settings.PULT_PASSWORD_RESET_WINDOW_MINUTES,
+        )
+    return allowed
 
 
 def locked_message(until: float) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from typing import Any
 
 from django.conf import settings
@@ -12,15 +15,45 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from accounts import throttling
 from api.errors import ApiError
 from api.selectors import token_for_key
 from api.services import token_touch
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
+logger = logging.getLogger("pult.security")
+
 
 def _portal_refusal() -> ApiError:
     return ApiError(403, "portal_account", _("The API is for the company's staff. Customers use the customer portal."))
+
+
+def _count_failure(request: HttpRequest) -> None:
+    """A wrong (unknown, revoked, expired or inactive user's) token, counted per client address in the database.
+
+    After ``PULT_API_TOKEN_FAILURES_PER_ADDRESS`` of them within the login window, the address's wrong tokens
+    are answered 429 with Retry-After for the login lock period. Only wrong tokens are refused: a valid token
+    from the same address still works, and a valid call costs no extra query."""
+    address = throttling.client_address(request)
+    key = throttling.throttle_key("api-token-address", address)
+    until = throttling.locked_until([key])
+    if until is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            _("Too many wrong API tokens from your address: wait until the time in Retry-After has passed."),
+            headers={"Retry-After": str(max(1, math.ceil(until - time.time())))},
+        )
+    count = throttling.count_attempt(key, window_seconds=settings.PULT_LOGIN_FAILURE_WINDOW_MINUTES * 60)
+    if count >= settings.PULT_API_TOKEN_FAILURES_PER_ADDRESS:
+        throttling.lock(key, seconds=settings.PULT_LOGIN_LOCK_MINUTES * 60)
+        logger.warning(
+            "API tokens locked for %s minutes after %s wrong tokens from %s",
+            settings.PULT_LOGIN_LOCK_MINUTES,
+            count,
+            address,
+        )
 
 
 class TokenAuth(HttpBearer):
@@ -33,6 +66,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         found = token_for_key(token.strip())
         if found is None or not found.is_usable(now) or not found.user.is_active:
+            _count_failure(request)
             raise AuthenticationError()
         user = found.user
         if user.contact_id is not None:

@@ -156,6 +156,13 @@ PULT_LOGIN_FAILURES_PER_ACCOUNT = env_int("PULT_LOGIN_FAILURES_PER_ACCOUNT", 5, 
 PULT_LOGIN_FAILURES_PER_ADDRESS = env_int("PULT_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 PULT_LOGIN_FAILURE_WINDOW_MINUTES = env_int("PULT_LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 PULT_LOGIN_LOCK_MINUTES = env_int("PULT_LOGIN_LOCK_MINUTES", 15, minimum=1)
+# The counters live in the database (accounts.ThrottleCounter), so every web process and machine shares them.
+# Wrong API tokens from one address within the login window: then 429 for the login lock period.
+PULT_API_TOKEN_FAILURES_PER_ADDRESS = env_int("PULT_API_TOKEN_FAILURES_PER_ADDRESS", 20, minimum=1)
+# Password-reset mails (portal): at most this many to one address, and requests from one client, per window.
+PULT_PASSWORD_RESETS_PER_ACCOUNT = env_int("PULT_PASSWORD_RESETS_PER_ACCOUNT", 3, minimum=1)
+PULT_PASSWORD_RESETS_PER_ADDRESS = env_int("PULT_PASSWORD_RESETS_PER_ADDRESS", 10, minimum=1)
+PULT_PASSWORD_RESET_WINDOW_MINUTES = env_int("PULT_PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
 # A session unused for this many minutes ends (accounts.session_security); the cookie lives a little longer.
 PULT_SESSION_IDLE_MINUTES = env_int("PULT_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = (PULT_SESSION_IDLE_MINUTES + 5) * 60
@@ -315,8 +322,8 @@ HUEY = {
     "consumer": {"workers": env_int("HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
 # The cache holds the API's per-minute counters, the public complaint form's and cached permissions: shared
-# through Redis when REDIS_URL is set, per process otherwise. Login throttling counts in the database instead
-# (accounts.throttling), shared by every process either way.
+# through Redis when REDIS_URL is set, per process otherwise. Login, password-reset and API-token throttling
+# count in the database instead (accounts.throttling), shared by every process either way.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import throttled_status
 from accounts.models import User
+from accounts.throttling import reset_mail_allowed
 from common.files import download
 from portal import selectors, services
 from portal.forms import (
@@ -142,6 +143,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     token_generator = services.password_reset_tokens
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # Counted per address asked for and per client (accounts.throttling): beyond the limit no mail goes
+        # out, and the answer is the same page as always, so it tells nothing about the address.
+        if not reset_mail_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"base_url": settings.PULT_BASE_URL, "company_name": settings.PULT_COMPANY_NAME}
         return super().form_valid(form)
 
