@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 from pathlib import Path
 
@@ -102,3 +103,14 @@ def env_fernet_keys(name: str) -> list[str]:
                 "encoding 32 bytes; make one with `manage.py field_encryption_key`)"
             )
     return keys
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks (`10.20.0.0/16, 192.168.5.7, fd00::/8`), each checked at start-up."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP network ({exc})") from exc
+    return networks

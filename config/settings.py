@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str, installation_secret
+from config.env import env_bool, env_fernet_keys, env_int, env_list, env_networks, env_str, installation_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PULT_VAR_DIR", str(BASE_DIR / "var")))
@@ -310,6 +310,10 @@ PULT_API_REQUESTS_PER_MINUTE = env_int("PULT_API_REQUESTS_PER_MINUTE", 120, mini
 # Webhooks: delivery attempts (with growing back-off) and the receiver's time limit per attempt.
 PULT_WEBHOOK_ATTEMPTS = env_int("PULT_WEBHOOK_ATTEMPTS", 8, minimum=1)
 PULT_WEBHOOK_TIMEOUT_SECONDS = env_int("PULT_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Webhooks reach public addresses only (webhooks.targets); these let internal receivers through: every one, or
+# those in the listed networks (e.g. "10.20.0.0/16, fd00:1::/64").
+PULT_WEBHOOK_ALLOW_PRIVATE = env_bool("PULT_WEBHOOK_ALLOW_PRIVATE", False)
+PULT_WEBHOOK_ALLOWED_NETWORKS = env_networks("PULT_WEBHOOK_ALLOWED_NETWORKS")
 
 # Background work: Huey with SQLite storage beside the database, or Redis when REDIS_URL is set, so
 # several workers on several machines share one queue.

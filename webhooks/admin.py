@@ -20,11 +20,20 @@ from common.admin_search import FoldedSearch
 from tickets.choices import Action
 from webhooks import services
 from webhooks.choices import DeliveryStatus
-from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, validate_target
+
+
+class WebhookURLField(forms.URLField):
+    """The hook's URL; its target is checked before the URL's form, so an internal address is refused with
+    the reason also when spelt in a way the URL check alone would only call invalid (`http://2130706433/`)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        validate_target(value)
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(
+    url = WebhookURLField(
         label=_("URL"),
         max_length=500,
         assume_scheme="https",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Action
+from webhooks import targets
 from webhooks.choices import DeliveryStatus
 
 
@@ -31,6 +32,13 @@ def validate_events(value: Any) -> None:
         raise ValidationError(_("Unknown events: %(events)s."), params={"events": ", ".join(unknown)})
 
 
+def validate_target(value: str) -> None:
+    """The URL's host may not be (or resolve to) an address inside the network (webhooks.targets)."""
+    refusal = targets.save_refusal(value) if value else None
+    if refusal:
+        raise ValidationError(refusal, code="internal_address")
+
+
 class Webhook(models.Model):
     """A receiver's URL and the ticket events it wants (none listed: all of them)."""
 
@@ -38,7 +46,10 @@ class Webhook(models.Model):
     url = models.URLField(
         _("URL"),
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"], message=_("Give an http:// or https:// address."))],
+        validators=[
+            URLValidator(schemes=["http", "https"], message=_("Give an http:// or https:// address.")),
+            validate_target,
+        ],
         help_text=_("Pult POSTs the events here as JSON."),
     )
     secret = models.CharField(_("signing secret"), max_length=100, default=new_secret, editable=False)

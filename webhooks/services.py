@@ -25,9 +25,11 @@ re-queued by the periodic sweep send it once. The HTTP request runs outside any 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import http.client
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -41,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from webhooks import selectors
+from webhooks import selectors, targets
 from webhooks.choices import OPEN_STATUSES, PING_EVENT, DeliveryStatus
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, new_secret
 from webhooks.signing import sign
@@ -211,7 +213,59 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _connect_to_checked(addresses: list[str]) -> Any:
+    """A replacement for socket.create_connection that ignores the host name and tries only the addresses
+    webhooks.targets checked (in the resolver's order); TLS still verifies the certificate for the name."""
+
+    def create_connection(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> Any:
+        port = address[1]
+        error: OSError | None = None
+        for ip in addresses:
+            try:
+                return socket.create_connection((ip, port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        raise error or OSError("no address to connect to")
+
+    return create_connection
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, addresses: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_to_checked(addresses)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, addresses: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_to_checked(addresses)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, addresses: list[str]) -> None:
+        super().__init__()
+        self.addresses = addresses
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(_CheckedHTTPConnection, addresses=self.addresses), req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, addresses: list[str]) -> None:
+        super().__init__()
+        self.addresses = addresses
+
+    def https_open(self, req: Any) -> Any:
+        # No context given: http.client's default one, which verifies the certificate for the host name.
+        return self.do_open(functools.partial(_CheckedHTTPSConnection, addresses=self.addresses), req)
+
+
+def _opener_for(addresses: list[str]) -> urllib.request.OpenerDirector:
+    """No proxy (it would resolve the name itself, past the check), no redirects, only the checked addresses."""
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirects, _CheckedHTTPHandler(addresses), _CheckedHTTPSHandler(addresses)
+    )
 
 
 def _read_body(response: Any) -> str:
@@ -244,7 +298,14 @@ def _post(webhook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str,
     if request is None or request.type not in ("http", "https"):
         return None, "", _desk_text(_("Not an http:// or https:// address: %(url)s"), url=webhook.url)
     try:
-        with _opener.open(request, timeout=settings.PULT_WEBHOOK_TIMEOUT_SECONDS) as response:
+        with translation.override(settings.LANGUAGE_CODE):  # the refusal is kept in the desk's language
+            _host, _port, addresses = targets.delivery_addresses(webhook.url)
+    except targets.TargetRefused as refused:
+        return None, "", str(refused.message)
+    except (OSError, UnicodeError, ValueError) as exc:  # the name does not resolve, or no usable host or port
+        return None, "", f"{type(exc).__name__}: {exc}"[:2000]
+    try:
+        with _opener_for(addresses).open(request, timeout=settings.PULT_WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status, _read_body(response), ""
     except urllib.error.HTTPError as answer:  # a non-2xx answer, redirects included
         text = _read_body(answer)

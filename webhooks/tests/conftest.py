@@ -8,8 +8,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from webhooks.signing import verify
+
+# The receivers these tests start listen on loopback, which webhooks may not reach unless allowed
+# (webhooks.targets): the tests allow it explicitly; test_targets.py checks the refusals with it switched off.
+LOOPBACK_ALLOWED = {"PULT_WEBHOOK_ALLOW_PRIVATE": False, "PULT_WEBHOOK_ALLOWED_NETWORKS": ["127.0.0.0/8"]}
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receivers_allowed() -> Any:
+    with override_settings(**LOOPBACK_ALLOWED):
+        yield
 
 
 class ReceivedRequest:

@@ -15,7 +15,12 @@ from webhooks.tests.factories import WebhookFactory
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_process_delivers_a_queued_test_event(receiver, tmp_path):
     hook = WebhookFactory(url=receiver.url)
-    env = manage_environment(tmp_path, HUEY_FILE=str(tmp_path / "queue.sqlite3"), HUEY_IMMEDIATE="0")
+    env = manage_environment(
+        tmp_path,
+        HUEY_FILE=str(tmp_path / "queue.sqlite3"),
+        HUEY_IMMEDIATE="0",
+        PULT_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",  # the receiver listens on loopback
+    )
     queued = manage_py(
         "shell",
         "-c",
