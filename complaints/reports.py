@@ -10,7 +10,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.csv_cells import safe_cell
 from common.forms import PeriodForm as BasePeriodForm
 from complaints.choices import PENDING_STATES
 from complaints.models import Complaint
@@ -34,7 +33,8 @@ def _when(value: dt.datetime | None) -> str:
 
 
 def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list[str]]:
-    """The register as the authority reads it: one row per complaint, dates as Hungarians write them."""
+    """The register as the authority reads it: one row per complaint, dates as Hungarians write them (written
+    through common.csv_cells, which keeps any cell from starting a formula)."""
     yield [
         gettext("Complaint number"),
         gettext("Received"),
@@ -68,11 +68,11 @@ def csv_rows(complaints: Iterable[Complaint], now: dt.datetime) -> Iterator[list
             complaint.number,
             _when(complaint.received_at),
             str(complaint.get_channel_display()),
-            safe_cell(complaint.place_received),
-            safe_cell(complaint.complainant_name),
-            safe_cell(complaint.complainant_address or complaint.complainant_email),
+            complaint.place_received,
+            complaint.complainant_name,
+            complaint.complainant_address or complaint.complainant_email,
             complaint.module.name if complaint.module else "",
-            safe_cell(complaint.subject),
+            complaint.subject,
             str(complaint.get_state_display()),
             _when(record.taken_at) if record else "",
             str(complaint.get_outcome_display()) if complaint.outcome else "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.clients import client_ip
+from common.csv_cells import csv_response
 from common.dates import day_span
 from common.files import download
 from common.forms import errors_as_text
@@ -308,13 +308,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     except _PeriodRefused as error:
         return _refused(error)
     _log_export(request, start, end)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="panasznyilvantartas-{start}-{end}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response, delimiter=";")
-    for row in csv_rows(complaints, timezone.now()):
-        writer.writerow(row)
-    return response
+    return csv_response(csv_rows(complaints, timezone.now()), filename=f"panasznyilvantartas-{start}-{end}.csv")
 
 
 @require_GET

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
+from common.csv_cells import csv_response
 from common.forms import PeriodForm, errors_as_text
 from common.pagination import capped_count
 from complaints.views import start_page_counts
@@ -138,9 +138,5 @@ def period_report_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(errors_as_text(form), content_type="text/plain; charset=utf-8")
     report = period_report(form.cleaned_data["start"], form.cleaned_data["end"])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"pult-report-{report.start.isoformat()}-{report.end.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # the byte-order mark: Excel then reads the file as UTF-8
-    csv.writer(response, delimiter=";").writerows(csv_rows(report))
-    return response
+    return csv_response(csv_rows(report), filename=filename)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from common.csv_cells import safe_cell as csv_cell
+from common.csv_cells import csv_response
 from common.htmx import render_page_or_partial
 from common.pdf import letterhead
 from privacy import selectors
@@ -73,16 +72,16 @@ def csv_rows(entries: Iterable[AccessLogEntry]) -> Iterator[list[str]]:
         user = entry.user
         yield [
             _when(entry.at),
-            csv_cell(user.display_name) if user is not None else _("System"),
-            csv_cell(user.username) if user is not None else "",
+            user.display_name if user is not None else _("System"),
+            user.username if user is not None else "",
             str(entry.get_action_display()),
             str(entry.get_kind_display()),
-            csv_cell(entry.reference),
+            entry.reference,
             str(entry.object_id or ""),
             str(entry.contact_id or ""),
-            csv_cell(entry.subject),
+            entry.subject,
             entry.ip_address or "",
-            csv_cell(entry.path),
+            entry.path,
         ]
 
 
@@ -93,14 +92,8 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "privacy/access_log.html", {"form": form, "page": None, "query": ""}, status=status)
     summary = "; ".join(f"{key}={value}" for key, value in request.GET.items() if value)
     record_access(request, action=AccessAction.EXPORT, obj=None, kind=AccessKind.ACCESS_LOG, reference=summary)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="hozzaferesi-naplo-{stamp}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response, delimiter=";")
-    for row in csv_rows(entries.iterator(chunk_size=2000)):
-        writer.writerow(row)
-    return response
+    return csv_response(csv_rows(entries.iterator(chunk_size=2000)), filename=f"hozzaferesi-naplo-{stamp}.csv")
 
 
 @login_not_required
