@@ -122,6 +122,9 @@ class InboundMessage(models.Model):
     raw = models.BinaryField(_("raw message"))
     size = models.PositiveIntegerField(_("size"))
     content_hash = models.CharField(max_length=64, unique=True)
+    # mail.parsing.content_key: the same Message-ID and the same content is a duplicate; another message that
+    # reuses a Message-ID is kept and registered.
+    content_key = models.CharField(max_length=64, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, blank=True)
     subject = models.CharField(_("subject"), max_length=1000, blank=True)
     sender_name = models.CharField(_("sender's name"), max_length=250, blank=True)
@@ -142,7 +145,9 @@ class InboundMessage(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["message_id"], condition=~Q(message_id=""), name="inbound_message_id_unique"
+                fields=["message_id", "content_key"],
+                condition=~Q(message_id=""),
+                name="inbound_message_id_content_unique",
             )
         ]
         indexes = [models.Index(fields=["status", "-received_at"])]

@@ -13,13 +13,16 @@ import email.policy
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import nh3
+
+T = TypeVar("T")
 
 TICKET_NUMBER = re.compile(r"\[(?P<year>\d{4})/(?P<sequence>\d{1,7})\]")
 # ISO-8859-x has C1 control characters at 0x80–0x9F; Windows code pages put letters there (Š, ž, „ ” …).
@@ -56,6 +59,8 @@ class ParsedMessage:
     headers: dict[str, str] = field(default_factory=dict)  # every header's first value, decoded; names lower-case
     auto_reply: str = ""  # why the message is an automatic one, or empty
     bounce: bool = False
+    # The same message delivered again: its text and originator headers, whatever a transport added on top.
+    content_key: str = ""
     bounced_message_id: str = ""  # for a bounce: the Message-ID of the message that could not be delivered
     bounce_diagnostic: str = ""
     problems: list[str] = field(default_factory=list)
@@ -71,6 +76,21 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def content_key(raw: bytes, *, message_id: str, sender: str, subject: str, date: Any) -> str:
+    """What makes two deliveries the same message: the Message-ID, sender, subject and date as read, and the
+    body's bytes with line ends and trailing blanks evened out. Trace headers that each hop adds on top
+    (Received, Delivered-To, Return-Path …) do not count, so one message fetched over IMAP and piped by the
+    mail server is recognised; a different message that reuses a Message-ID is not taken for it."""
+    end = _HEADER_END.search(raw)
+    body = raw[end.end() :] if end else b""
+    body = b"\n".join(line.rstrip() for line in body.splitlines()).rstrip()
+    originator = "\0".join([message_id, sender.lower(), subject, date.isoformat() if date else ""])
+    return hashlib.sha256(originator.encode("utf-8", "surrogateescape") + b"\0" + body).hexdigest()
+
+
 def parse(raw: bytes) -> ParsedMessage:
     """Parse `raw`; any part that cannot be read is skipped and named in ``problems``. Never raises."""
     try:
@@ -79,6 +99,7 @@ def parse(raw: bytes) -> ParsedMessage:
         return ParsedMessage(
             message_id="",
             content_hash=content_hash(raw or b""),
+            content_key=content_hash(raw or b""),
             subject="",
             sender_name="",
             sender_address="",
@@ -100,30 +121,50 @@ def _parse(raw: bytes) -> ParsedMessage:
     except Exception as exc:  # the parser is lenient; this is for the truly broken
         problems.append(f"unparseable message: {exc!r}")
         message = Message()
-    sender_name, sender_address = _sender(message, problems)
-    text, html_body, attachments = _bodies(message, problems)
-    bounce = _is_bounce(message, sender_address)
-    bounced_id, diagnostic = _bounce_details(message, text) if bounce else ("", "")
+    sender_name, sender_address = _degraded(problems, "sender", ("", ""), _sender, message, problems)
+    no_body: tuple[str, str, list[ParsedAttachment]] = ("", "", [])
+    text, html_body, attachments = _degraded(problems, "body", no_body, _bodies, message, problems)
+    bounce = _degraded(problems, "bounce report", False, _is_bounce, message, sender_address)
+    bounced_id, diagnostic = (
+        _degraded(problems, "bounce report", ("", ""), _bounce_details, message, text) if bounce else ("", "")
+    )
+    message_id = _angle(_header(message, "Message-ID", problems))
+    subject = _one_line(_header(message, "Subject", problems))
+    date = _degraded(problems, "date", None, _date, message, problems)
     return ParsedMessage(
-        message_id=_angle(_header(message, "Message-ID", problems)),
+        message_id=message_id,
         content_hash=content_hash(raw),
-        subject=_one_line(_header(message, "Subject", problems)),
+        content_key=content_key(raw, message_id=message_id, sender=sender_address, subject=subject, date=date),
+        subject=subject,
         sender_name=sender_name,
         sender_address=sender_address,
-        recipients=[address for _name, address in getaddresses(_all(message, ("To", "Cc"))) if address],
-        date=_date(message, problems),
+        recipients=_degraded(problems, "recipients", [], _recipients, message),
+        date=date,
         in_reply_to=_angle(_header(message, "In-Reply-To", problems)),
         references=[_angle(ref) for ref in re.findall(r"<[^>]+>", _header(message, "References", problems))],
         text=text,
         html=html_body,
         attachments=attachments,
-        headers=_headers(message, problems),
-        auto_reply=_auto_reply(message),
+        headers=_degraded(problems, "headers", {}, _headers, message, problems),
+        auto_reply=_degraded(problems, "automatic-mail headers", "", _auto_reply, message),
         bounce=bounce,
         bounced_message_id=bounced_id,
         bounce_diagnostic=diagnostic,
         problems=problems,
     )
+
+
+def _degraded(problems: list[str], what: str, fallback: T, read: Callable[..., T], *args: Any) -> T:
+    """One field of the message; if it cannot be read, `fallback` and a named problem: the rest is kept."""
+    try:
+        return read(*args)
+    except Exception as exc:
+        problems.append(f"unreadable {what}: {exc!r}")
+        return fallback
+
+
+def _recipients(message: Message) -> list[str]:
+    return [address for _name, address in getaddresses(_all(message, ("To", "Cc"))) if address]
 
 
 # --- headers ---------------------------------------------------------------------------------------
@@ -276,7 +317,11 @@ def _walk(
     if depth > 20:
         problems.append("nesting deeper than 20 levels: the rest is kept in the raw message only")
         return
-    content_type = (part.get_content_type() or "text/plain").lower()
+    try:
+        content_type = (_readable(part).get_content_type() or "text/plain").lower()
+    except Exception as exc:
+        problems.append(f"unreadable Content-Type: {exc!r}")
+        content_type = "application/octet-stream"
     if part.is_multipart():
         if content_type == "message/rfc822":
             inner = part.get_payload()
@@ -296,7 +341,10 @@ def _walk(
                 children = [plain[0]] + [c for c in parts if c.get_content_type() == "text/html"]
         for child in children if isinstance(children, list) else []:
             if isinstance(child, Message):
-                _walk(child, texts, htmls, attachments, problems, depth + 1)
+                try:
+                    _walk(child, texts, htmls, attachments, problems, depth + 1)
+                except Exception as exc:  # that part is lost to the ticket, not the message (raw bytes kept)
+                    problems.append(f"unreadable part: {exc!r}")
         return
     payload: bytes | None
     try:
@@ -309,7 +357,7 @@ def _walk(
         raw_payload = part.get_payload()
         payload = raw_payload.encode("utf-8", "replace") if isinstance(raw_payload, str) else b""
     if content_type in ("text/plain", "text/html") and not _is_attachment(part):
-        text = decode_text(payload, part.get_content_charset())
+        text = decode_text(payload, _readable(part).get_content_charset())
         (texts if content_type == "text/plain" else htmls).append(text)
         return
     filename = _filename(part, problems) or _default_name(content_type)
@@ -318,20 +366,35 @@ def _walk(
             filename=filename,
             content_type=content_type,
             content=payload,
-            inline=(part.get("Content-Disposition") or "").lower().startswith("inline"),
-            content_id=_angle(str(part.get("Content-ID") or "")),
+            inline=_header(part, "Content-Disposition", problems).lower().startswith("inline"),
+            content_id=_angle(_header(part, "Content-ID", problems)),
         )
     )
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = str(part.get("Content-Disposition") or "").lower()
-    return disposition.startswith("attachment") or bool(part.get_param("name"))
+    disposition = _header(part, "Content-Disposition", []).lower()
+    return disposition.startswith("attachment") or bool(_readable(part).get_param("name"))
+
+
+def _readable(part: Message) -> Message:
+    """The part's Content-Type and Content-Disposition as text. A raw 8-bit header (``filename="számla.pdf"``
+    as UTF-8 bytes, which many mail programs send) reaches compat32 as a Header object that its parameter
+    functions cannot read: such headers are decoded (UTF-8, else the usual Hungarian charsets) first."""
+    headers = ("Content-Type", "Content-Disposition")
+    if all(isinstance(part.get(name), str | None) for name in headers):
+        return part
+    readable = Message()
+    for name in headers:
+        value = _header(part, name, [])
+        if value:
+            readable[name] = value
+    return readable
 
 
 def _filename(part: Message, problems: list[str]) -> str:
     try:
-        name = part.get_filename()  # RFC 2231 parameters, continuations included
+        name = _readable(part).get_filename()  # RFC 2231 parameters, continuations included
     except Exception as exc:
         problems.append(f"unreadable file name: {exc!r}")
         name = None
@@ -406,8 +469,9 @@ def _auto_reply(message: Message) -> str:
 
 
 def _is_bounce(message: Message, sender_address: str) -> bool:
-    if message.get_content_type() == "multipart/report":
-        return str(message.get_param("report-type") or "").lower() == "delivery-status"
+    readable = _readable(message)
+    if readable.get_content_type() == "multipart/report":
+        return str(readable.get_param("report-type") or "").lower() == "delivery-status"
     return sender_address.split("@")[0] in ("mailer-daemon", "postmaster")
 
 

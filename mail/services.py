@@ -68,9 +68,11 @@ def message_ingest(*, raw: bytes, mailbox: Mailbox | None = None) -> IngestResul
 
 
 def _already_stored(parsed: ParsedMessage) -> InboundMessage | None:
+    """The same bytes, or the same Message-ID with the same content (delivered again by another way). A
+    different message that reuses a Message-ID (some programs do) is not a duplicate: it is registered."""
     condition = Q(content_hash=parsed.content_hash)
     if parsed.message_id:
-        condition |= Q(message_id=parsed.message_id)
+        condition |= Q(message_id=parsed.message_id, content_key=parsed.content_key)
     return InboundMessage.objects.filter(condition).first()
 
 
@@ -80,6 +82,7 @@ def _store(raw: bytes, parsed: ParsedMessage, mailbox: Mailbox | None) -> Inboun
         raw=raw,
         size=len(raw),
         content_hash=parsed.content_hash,
+        content_key=parsed.content_key,
         message_id=parsed.message_id,
         subject=parsed.subject[:1000],
         sender_name=parsed.sender_name[:250],

@@ -70,12 +70,25 @@ def test_a_fax_gateway_mailbox_registers_fax_tickets_with_its_module(db):
 
 def test_the_same_message_delivered_twice_makes_one_ticket(db):
     first = message_ingest(raw=mail())
-    again = message_ingest(raw=mail(body="Ugyanaz, más úton továbbítva."))  # same Message-ID
+    # The same message by another way: the mail server adds its trace headers on top and may change line ends.
+    relayed = b"Received: from mx2.pult.example by imap.pult.example; Tue, 24 Nov 2026 07:31:02 +0100\r\n"
+    relayed += b"Delivered-To: panasz@pult.example\r\n" + mail().replace(b"\r\n", b"\n")
+    again = message_ingest(raw=relayed)
     assert again.duplicate and again.message == first.message
     no_id = mail(message_id=None)
     message_ingest(raw=no_id)
     assert message_ingest(raw=no_id).duplicate  # same bytes, no Message-ID
     assert Ticket.objects.count() == 2 and InboundMessage.objects.count() == 2
+
+
+def test_another_message_that_reuses_a_message_id_is_kept_and_registered(db):
+    first = message_ingest(raw=mail())
+    other = mail(subject="Másik kérdés", body="Ez egy másik levél, ugyanazzal a Message-ID-vel.")
+    second = message_ingest(raw=other)
+    assert not second.duplicate and second.message != first.message
+    assert bytes(InboundMessage.objects.get(pk=second.message.pk).raw) == other
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Másik kérdés", "Nem nyomtat a számlázó"]
+    assert message_ingest(raw=other).duplicate  # and that one, delivered again, is a duplicate of itself
 
 
 def test_a_reply_with_the_ticket_number_is_added_to_the_open_ticket(users, contact):
