@@ -11,6 +11,7 @@ from common.collation import hungarian
 from mail.choices import OutboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from tickets.selectors import visible_to
+from worker.models import Lease
 
 
 @require_GET
@@ -43,5 +44,6 @@ def worker_status(request: HttpRequest) -> HttpResponse:
         .select_related("ticket")
         .order_by("-created_at")[:100],
         "queued_mail": OutboundMessage.objects.filter(status=OutboundStatus.QUEUED).count(),
+        "leases": Lease.objects.order_by("name")[:100],
     }
     return render(request, "mail/worker.html", context)

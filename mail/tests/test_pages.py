@@ -13,6 +13,7 @@ from mail.services import message_ingest
 from tickets import workflow
 from tickets.choices import Action, FeedbackOutcome, State
 from tickets.models import Ticket
+from worker.leases import lease, this_process
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,8 @@ def test_the_administrator_sees_the_worker_state_and_others_do_not(users, contac
     with pytest.raises(OSError):
         outbound_send(outbound.pk)  # nothing listens on the SMTP port
     administrator = users["administrator"]
-    page = client_for(administrator).get(reverse("mail:worker")).content.decode()
+    with lease("fetch-mailbox-7"):  # a fetch running now is named with its worker process
+        page = client_for(administrator).get(reverse("mail:worker")).content.decode()
     assert "Login failed" in page and ticket.number in page and "Connection refused" in page
+    assert "fetch-mailbox-7" in page and this_process() in page
     assert client_for(users["agent"]).get(reverse("mail:worker")).status_code == 403
