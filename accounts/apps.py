@@ -29,6 +29,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="pult_sync_roles")
         from accounts import (
+            directory,  # noqa: F401  (registers the check of the role-group settings)
             sessions,  # noqa: F401  (connects the login and logout signals)
             signals,  # noqa: F401  (moves the permission revision on)
         )

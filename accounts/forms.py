@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.directory import sign_on_refusal
 from accounts.throttling import THROTTLED_CODE, LoginGuard, locked_message
 
 
@@ -54,6 +55,14 @@ class StaffAuthenticationForm(ThrottledLoginFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong user name or password. Try again."),
     }
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # The company directory knew the password but Pult refuses the person, or the directory did not answer:
+        # say that instead of "wrong password" (still a failed attempt for the throttling).
+        refusal = sign_on_refusal(self.request)
+        if refusal:
+            return forms.ValidationError(refusal, code="invalid_login")
+        return super().get_invalid_login_error()
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)

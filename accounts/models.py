@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import DirectorySource
 from common.fields import EncryptedTextField
 
 
@@ -154,3 +155,29 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class DirectoryLink(models.Model):
+    """A Pult account that belongs to a person of the company's directory (accounts.directory): created at their
+    first sign-in through LDAP or OpenID Connect (or a local account taken over, when that is allowed). The
+    directory is its truth: its name and e-mail, and the roles the role-group settings map, are read at every
+    sign-in; its local password is unusable."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="directory_link", verbose_name=_("user"))
+    source = models.CharField(_("signs in through"), max_length=10, choices=DirectorySource)
+    # The directory's own name for the person: the LDAP login name (lower case) or the OpenID Connect "sub".
+    subject = models.CharField(_("directory identifier"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
+    last_sign_in_at = models.DateTimeField(_("last signed in through the directory"), null=True, blank=True)
+    # The groups the directory named at the last sign-in, so an administrator can see why roles were given.
+    groups = models.JSONField(_("directory groups at the last sign-in"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("directory account")
+        verbose_name_plural = _("directory accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "subject"], name="accounts_directory_link_unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.subject}"

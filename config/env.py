@@ -62,6 +62,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_pairs(name: str) -> list[tuple[str, str]]:
+    """``key=value`` entries separated by ``;`` or new lines (a value may hold ``=`` and ``,``, as an LDAP DN
+    does): ``agent=cn=agents,ou=groups,dc=example,dc=hu; manager=pult-managers``."""
+    value = _raw(name)
+    pairs: list[tuple[str, str]] = []
+    for entry in (value or "").replace("\n", ";").split(";"):
+        if not entry.strip():
+            continue
+        key, equals, item = entry.partition("=")
+        if not equals or not key.strip() or not item.strip():
+            raise ImproperlyConfigured(f"{name}: {entry.strip()!r} is not key=value (entries are separated by ';')")
+        pairs.append((key.strip(), item.strip()))
+    return pairs
+
+
 def installation_secret(path: Path) -> str:
     """A random secret made once for this installation and kept in `path` (mode 0600).
 

@@ -8,7 +8,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_fernet_keys, env_int, env_list, env_networks, env_str, installation_secret
+from config.env import (
+    env_bool,
+    env_fernet_keys,
+    env_int,
+    env_list,
+    env_networks,
+    env_pairs,
+    env_str,
+    installation_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PULT_VAR_DIR", str(BASE_DIR / "var")))
@@ -174,6 +183,59 @@ PULT_FIELD_ENCRYPTION_KEYS = env_fernet_keys("PULT_FIELD_ENCRYPTION_KEYS")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Company sign-on (accounts.directory): staff sign in with the company's directory, LDAP / Active Directory
+# (accounts.ldap_backend) or OpenID Connect (accounts.oidc), each off while its first setting is empty. The
+# *_ROLE_GROUPS settings map directory groups to Pult's roles ("role=group; role=group"), applied on every
+# sign-in. Local passwords (ModelBackend) stay for the break-glass administrator.
+PULT_LDAP_SERVER_URI = env_str("PULT_LDAP_SERVER_URI", "")
+PULT_LDAP_BIND_DN = env_str("PULT_LDAP_BIND_DN", "")
+PULT_LDAP_BIND_PASSWORD = env_str("PULT_LDAP_BIND_PASSWORD", "")
+PULT_LDAP_START_TLS = env_bool("PULT_LDAP_START_TLS", False)
+PULT_LDAP_CA_FILE = env_str("PULT_LDAP_CA_FILE", "")  # the CA that signed the server's certificate (ldaps, StartTLS)
+PULT_LDAP_USER_SEARCH_BASE = env_str("PULT_LDAP_USER_SEARCH_BASE", "")
+PULT_LDAP_USER_FILTER = env_str("PULT_LDAP_USER_FILTER", "(uid=%(user)s)")  # Active Directory: (sAMAccountName=…)
+PULT_LDAP_GROUP_SEARCH_BASE = env_str("PULT_LDAP_GROUP_SEARCH_BASE", "")
+PULT_LDAP_GROUP_TYPE = env_str("PULT_LDAP_GROUP_TYPE", "groupOfNames")
+PULT_LDAP_ROLE_GROUPS = env_pairs("PULT_LDAP_ROLE_GROUPS")
+# A local account whose user name equals the directory's is taken over only when this is on.
+PULT_LDAP_LINK_LOCAL_ACCOUNTS = env_bool("PULT_LDAP_LINK_LOCAL_ACCOUNTS", False)
+PULT_LDAP_TIMEOUT_SECONDS = env_int("PULT_LDAP_TIMEOUT_SECONDS", 5, minimum=1)
+if PULT_LDAP_SERVER_URI and not (PULT_LDAP_USER_SEARCH_BASE and PULT_LDAP_GROUP_SEARCH_BASE):
+    raise ImproperlyConfigured("PULT_LDAP_SERVER_URI needs PULT_LDAP_USER_SEARCH_BASE and PULT_LDAP_GROUP_SEARCH_BASE")
+
+PULT_OIDC_CLIENT_ID = env_str("PULT_OIDC_CLIENT_ID", "")
+PULT_OIDC_CLIENT_SECRET = env_str("PULT_OIDC_CLIENT_SECRET", "")
+# The issuer's discovery document (<issuer>/.well-known/openid-configuration) gives the endpoints; any of them
+# can be given instead (then no discovery is needed when all four are).
+PULT_OIDC_ISSUER = env_str("PULT_OIDC_ISSUER", "").rstrip("/")
+PULT_OIDC_AUTHORIZATION_ENDPOINT = env_str("PULT_OIDC_AUTHORIZATION_ENDPOINT", "")
+PULT_OIDC_TOKEN_ENDPOINT = env_str("PULT_OIDC_TOKEN_ENDPOINT", "")
+PULT_OIDC_USERINFO_ENDPOINT = env_str("PULT_OIDC_USERINFO_ENDPOINT", "")
+PULT_OIDC_JWKS_URI = env_str("PULT_OIDC_JWKS_URI", "")
+PULT_OIDC_SCOPES = env_str("PULT_OIDC_SCOPES", "openid email profile").replace(",", " ").split()
+PULT_OIDC_SIGN_ALGORITHM = env_str("PULT_OIDC_SIGN_ALGORITHM", "RS256")
+PULT_OIDC_GROUPS_CLAIM = env_str("PULT_OIDC_GROUPS_CLAIM", "groups")
+PULT_OIDC_USERNAME_CLAIM = env_str("PULT_OIDC_USERNAME_CLAIM", "preferred_username")
+PULT_OIDC_ROLE_GROUPS = env_pairs("PULT_OIDC_ROLE_GROUPS")
+# "" (never), "username" or "email": which match takes over an existing local account at the first sign-in.
+PULT_OIDC_LINK_LOCAL_ACCOUNTS = env_str("PULT_OIDC_LINK_LOCAL_ACCOUNTS", "")
+PULT_OIDC_BUTTON_LABEL = env_str("PULT_OIDC_BUTTON_LABEL", "")  # empty: "Sign in with the company account"
+PULT_OIDC_TIMEOUT_SECONDS = env_int("PULT_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+_OIDC_ENDPOINTS = (
+    PULT_OIDC_AUTHORIZATION_ENDPOINT,
+    PULT_OIDC_TOKEN_ENDPOINT,
+    PULT_OIDC_USERINFO_ENDPOINT,
+    PULT_OIDC_JWKS_URI,
+)
+if PULT_OIDC_CLIENT_ID and not (PULT_OIDC_ISSUER or all(_OIDC_ENDPOINTS)):
+    raise ImproperlyConfigured("PULT_OIDC_CLIENT_ID needs PULT_OIDC_ISSUER (or all four PULT_OIDC_*_ENDPOINT/JWKS_URI)")
+if PULT_OIDC_LINK_LOCAL_ACCOUNTS not in ("", "username", "email"):
+    raise ImproperlyConfigured("PULT_OIDC_LINK_LOCAL_ACCOUNTS must be empty, 'username' or 'email'")
+if PULT_LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.append("accounts.ldap_backend.DirectoryLdapBackend")
+if PULT_OIDC_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.DirectoryOidcBackend")
 
 LANGUAGE_CODE = "hu"
 LANGUAGES = [("hu", _("Hungarian")), ("en", _("English"))]

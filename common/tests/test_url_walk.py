@@ -59,6 +59,9 @@ PUBLIC = {
     "privacy_notice",
     "admin:login",
     "portal:login",
+    # Company sign-on with OpenID Connect: part of logging in (404 while it is not configured).
+    "accounts:oidc_start",
+    "accounts:oidc_callback",
     "portal:password_reset",
     "portal:password_reset_done",
     "portal:password_reset_complete",
