@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.NoStoreMiddleware",  # signed-in answers and downloads: Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_security.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
