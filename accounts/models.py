@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import DirectorySource
+from accounts.choices import DirectorySource, RoleGrantState
+from accounts.roles import Role
 from common.fields import EncryptedTextField
 
 
@@ -181,3 +182,41 @@ class DirectoryLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.subject}"
+
+
+class RoleGrant(models.Model):
+    """A sensitive role (accounts.roles.SEPARATED_ROLES) given in the admin. It takes effect only when a second
+    administrator approves it, neither the one who asked nor the one who gets it (accounts.grants); the database
+    refuses a decision by either of them too."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("for"))
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    state = models.CharField(_("state"), max_length=10, choices=RoleGrantState, default=RoleGrantState.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["-requested_at", "-id"]
+        default_permissions = ("view",)
+        permissions = [("decide_role_grant", _("Can approve or refuse a sensitive role"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(state=RoleGrantState.PENDING),
+                name="accounts_role_grant_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | (~models.Q(decided_by=models.F("requested_by")) & ~models.Q(decided_by=models.F("user"))),
+                name="accounts_role_grant_second_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"

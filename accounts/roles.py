@@ -121,6 +121,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *(f"auth.{verb}_group" for verb in ("view",)),
         *(f"webhooks.{verb}_webhook" for verb in ("view", "add", "change", "delete")),
         "webhooks.view_webhookdelivery",
+        # Sensitive roles given by another administrator wait for this one's approval (accounts.grants).
+        "accounts.view_rolegrant",
+        "accounts.decide_role_grant",
     ],
     # The access log and data-subject requests. Reading tickets or complaints is not part of it.
     Role.DATA_PROTECTION_OFFICER: [
@@ -129,6 +132,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "privacy.handle_subject_request",
     ],
 }
+
+# Roles that reach what an administrator must not reach on their own say-so: the access log and data-subject
+# requests, and the complaint register. Giving one in the admin needs a second administrator (accounts.grants).
+SEPARATED_ROLES = frozenset(
+    {
+        Role.DATA_PROTECTION_OFFICER,
+        Role.COMPLAINT_OFFICER,
+        Role.COMPLAINT_DEPUTY,
+        Role.COMPLAINT_BOARD,
+        Role.EXECUTIVE,
+    }
+)
 
 # Roles whose members use the Django admin (reference data, users; the deletion log for the data-protection officer).
 STAFF_ROLES = frozenset(

@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        from privacy import role_grants  # noqa: F401  (logs sensitive roles asked for and decided, tells the DPO)

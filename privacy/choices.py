@@ -11,6 +11,10 @@ class AccessAction(models.TextChoices):
     PDF = "pdf", _("Printed as PDF")
     EXPORT = "export", _("Exported")
     API_VIEW = "api_view", _("Read over the API")
+    # Separation of duties (accounts.grants): a sensitive role asked for, approved or refused in the admin.
+    ROLE_REQUESTED = "role_requested", _("Role asked for")
+    ROLE_APPROVED = "role_approved", _("Role approved")
+    ROLE_REFUSED = "role_refused", _("Role refused")
 
 
 class AccessKind(models.TextChoices):
@@ -21,6 +25,7 @@ class AccessKind(models.TextChoices):
     COMPLAINT_REGISTER = "complaint_register", _("Complaint register")
     ACCESS_LOG = "access_log", _("Access log")
     SUBJECT_REQUEST = "subject_request", _("Data-subject request")
+    ROLE_GRANT = "role_grant", _("Sensitive role")
 
 
 class RequestKind(models.TextChoices):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.grants import roles_give_without_approval
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from customers.choices import CustomerKind, NotificationChannel
@@ -67,7 +67,9 @@ class Command(BaseCommand):
                 email=f"{username}@pult.localhost",
                 is_staff=role in STAFF_ROLES,
             )
-            user.groups.add(Group.objects.get(name=role.value))
+            # Setting an installation up is not an administrator's grant: the demo roles, the data-protection
+            # officer's included, are given at once (accounts.grants), as only a management command may.
+            roles_give_without_approval(user=user, roles=[role], reason="manage.py load_demo")
             users[username] = user
 
         modules = {
