@@ -17,7 +17,8 @@ def _real_smtp_backend(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
-    """Rate-limit and failed-login counters live in the cache: each test starts with none and leaves none."""
+    """The API's rate-limit counters and cached permissions live in the cache: each test starts with none and
+    leaves none. (Failed logins, reset mails and wrong tokens are counted in the database, rolled back per test.)"""
     from django.core.cache import cache
 
     cache.clear()

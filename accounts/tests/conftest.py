@@ -10,7 +10,8 @@ from accounts.tests.directory_servers import LdapServer, OidcProvider, configure
 
 @pytest.fixture(autouse=True)
 def _fresh_login_counters() -> Any:
-    """Failed-login counters live in the process's cache; each test starts (and leaves) it empty."""
+    """The process's cache starts (and is left) empty in each test; the failed-login counters themselves are
+    rows in the database (accounts.ThrottleCounter), rolled back with each test."""
     cache.clear()
     yield
     cache.clear()
