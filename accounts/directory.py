@@ -7,7 +7,8 @@ the directory the owner of every role they name: at each sign-in such a role is 
 holds the person and taken away when none does. Roles no group maps stay with the administrators (the admin,
 and its second-administrator approval for the sensitive roles): the directory never touches them. A role a
 mapping gives is the directory administrator's decision, so it is applied at once; each change is written to
-the user's history in the admin (by the system user, naming the source and the groups) and to the security log.
+the user's history in the admin (by the system user, naming the source and the groups) and to the security log;
+a sensitive role (accounts.roles.SEPARATED_ROLES) also to the access log, and the data-protection officers are told.
 
 A person whose groups give no role is refused: the directory names who may use Pult, not only what they may
 do. A local account is taken over by a directory identity only when the source's *_LINK_LOCAL_ACCOUNTS setting
@@ -28,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,6 +51,11 @@ NOT_LINKED = gettext_lazy(
 )
 PORTAL_ACCOUNT = gettext_lazy("This is a customer portal account. Log in on the customer portal.")
 _REFUSAL_ATTRIBUTE = "_pult_sign_on_refusal"
+
+# Sent in the sign-in's transaction when the directory gave or took roles, with `user`, `change` (a RoleChange),
+# `source` and `groups`: the privacy app puts the sensitive ones on the access log and tells the data-protection
+# officers, as it does for roles given in the admin (accounts.grants).
+directory_roles_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,7 @@ def directory_sign_in_record(
     change = directory_roles_apply(user=user, roles=mapping.roles_for(group_list), managed=mapping.managed)
     if change:
         _record_role_change(user=user, change=change, source=source, groups=group_list)
+        directory_roles_changed.send(sender=DirectoryLink, user=user, change=change, source=source, groups=group_list)
     # The admin is open to the roles that work in it (accounts.roles.STAFF_ROLES), as load_demo sets it up.
     is_staff = user.groups.filter(name__in=[role.value for role in STAFF_ROLES]).exists()
     if user.is_staff != is_staff:

@@ -8,4 +8,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self) -> None:
-        from privacy import role_grants  # noqa: F401  (logs sensitive roles asked for and decided, tells the DPO)
+        from privacy import (
+            directory_roles,  # noqa: F401  (logs sensitive roles the company directory gives or takes, tells the DPO)
+            role_grants,  # noqa: F401  (logs sensitive roles asked for and decided, tells the DPO)
+        )

@@ -15,6 +15,9 @@ class AccessAction(models.TextChoices):
     ROLE_REQUESTED = "role_requested", _("Role asked for")
     ROLE_APPROVED = "role_approved", _("Role approved")
     ROLE_REFUSED = "role_refused", _("Role refused")
+    # Company sign-on (accounts.directory): a sensitive role given or taken away by the directory's groups.
+    ROLE_FROM_DIRECTORY = "directory_given", _("Role given by the company directory")
+    ROLE_REMOVED_BY_DIRECTORY = "directory_removed", _("Role taken away by the company directory")
 
 
 class AccessKind(models.TextChoices):

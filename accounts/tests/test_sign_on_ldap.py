@@ -14,6 +14,8 @@ from accounts.models import DirectoryLink, User
 from accounts.roles import Role
 from accounts.tests.directory_servers import Person
 from common.testing.factories import user_with_role
+from privacy.choices import AccessAction
+from privacy.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,29 @@ def test_the_portal_login_does_not_sign_in_directory_people(ldap_server):
 
     assert response.status_code in (200, 429)
     assert not User.objects.filter(username="anna").exists()
+
+
+def test_a_sensitive_role_from_the_directory_is_on_the_access_log_and_the_data_protection_officers_are_told(
+    ldap_server, smtp_server, django_capture_on_commit_callbacks
+):
+    user_with_role(Role.DATA_PROTECTION_OFFICER, username="dpo", email="dpo@pult.test")
+    ldap_server.add_person(ANNA)
+    ldap_server.add_group("pult-dpo", "anna")
+    ldap_server.add_group("pult-agents")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert log_in(english(), "anna", ANNA.password).status_code == 302
+
+    entry = AccessLogEntry.objects.get(action=AccessAction.ROLE_FROM_DIRECTORY)
+    assert (entry.kind, entry.subject, entry.user.username) == ("role_grant", "Kovács Anna", "pult-rendszer")
+    with translation.override("hu"):
+        assert entry.reference == str(Role.DATA_PROTECTION_OFFICER.label)
+    [notice] = [message for message in smtp_server.messages if message["X-Envelope-To"] == "dpo@pult.test"]
+    assert "Kovács Anna" in notice.get_content()
+
+    ldap_server.remove_member("pult-dpo", "anna")
+    ldap_server.add_member("pult-agents", "anna")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert log_in(english(), "anna", ANNA.password).status_code == 302
+    assert AccessLogEntry.objects.filter(action=AccessAction.ROLE_REMOVED_BY_DIRECTORY).count() == 1
+    assert AccessLogEntry.objects.filter(action=AccessAction.ROLE_FROM_DIRECTORY).count() == 1  # agent: not sensitive
