@@ -32,3 +32,21 @@ EXTENSIONS = {
     FileType.JPEG: "jpg",
     FileType.TEXT: "txt",
 }
+
+
+class TextStatus(models.TextChoices):
+    """Where reading a version's text for search stands (library.tasks reads files in the worker)."""
+
+    PENDING = "pending", _("Being read for search")
+    DONE = "done", _("Searchable")
+    TRUNCATED = "truncated", _("Only the beginning of its text is searchable")
+    REFUSED = "refused", _("Its text could not be indexed")
+
+
+class TextRefusal(models.TextChoices):
+    """Why a file's text was not read (library.text's limits); the file itself is kept."""
+
+    TOO_MANY_MEMBERS = "too_many_members", _("too many files in the archive")
+    UNPACKED_TOO_LARGE = "unpacked_too_large", _("unpacks too large")
+    COMPRESSION_RATIO = "compression_ratio", _("compressed suspiciously tightly")
+    UNREADABLE = "unreadable", _("unreadable")

@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.collation import hungarian
-from library.choices import EXTENSIONS, FileType, Visibility
+from library.choices import EXTENSIONS, FileType, TextRefusal, TextStatus, Visibility
+from library.text import MAX_TEXT_CHARS, refusal_reason
 
 User = settings.AUTH_USER_MODEL
 
@@ -104,6 +105,14 @@ class DocumentVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size"), default=0)
     markdown = models.TextField(_("text (Markdown)"), blank=True)
     extracted_text = models.TextField(_("extracted text"), blank=True, editable=False)
+    # A file's text is read by the worker after the upload (library.tasks): pending until then; refused (with
+    # the reason) when the file is beyond library.text's limits; the file is kept and downloadable either way.
+    text_status = models.CharField(
+        _("text for search"), max_length=10, choices=TextStatus.choices, default=TextStatus.DONE, editable=False
+    )
+    text_refusal = models.CharField(
+        _("why the text was not read"), max_length=20, choices=TextRefusal.choices, blank=True, editable=False
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -120,6 +129,20 @@ class DocumentVersion(models.Model):
     @property
     def has_file(self) -> bool:
         return bool(self.file)
+
+    @property
+    def text_note(self) -> str:
+        """What the document's page says about searching this version's text; empty when all is searchable."""
+        if self.text_status == TextStatus.PENDING:
+            return str(_("Its text is being read for search; meanwhile it is found by its title, summary and module."))
+        if self.text_status == TextStatus.TRUNCATED:
+            return _("Only the first %(count)s characters of its text are searchable.") % {"count": MAX_TEXT_CHARS}
+        if self.text_status == TextStatus.REFUSED:
+            return _(
+                "Its text could not be indexed (%(reason)s): search finds it only by its title, summary and module. "
+                "The file is kept and can be downloaded."
+            ) % {"reason": refusal_reason(self.text_refusal)}
+        return ""
 
     @property
     def type_label(self) -> str:

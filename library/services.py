@@ -17,9 +17,11 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from library.choices import FileType, Visibility
+from library.choices import FileType, TextStatus, Visibility
+from library.extraction import TEXT_TYPES, search_text_of
 from library.models import Category, Document, DocumentVersion, TicketDocument
-from library.text import MAX_TEXT_CHARS, clean_text, detect_type, extract_text, fold
+from library.tasks import extract_version_text_task
+from library.text import MAX_TEXT_CHARS, clean_text, detect_type
 from tickets.choices import Action
 from tickets.workflow import InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
 
@@ -58,15 +60,6 @@ def _check_fields(title: str, category: Any, visibility: str) -> str:
     if visibility not in Visibility.values:
         raise InvalidInput(_("Choose who may read the document."))
     return title
-
-
-def _search_text(document: Document, version: DocumentVersion | None) -> str:
-    parts = [document.title, document.summary]
-    if document.module is not None:
-        parts += [document.module.name, document.module.code]
-    if version is not None:
-        parts.append(version.extracted_text)
-    return fold("\n".join(parts))
 
 
 def _read_upload(upload: Any) -> tuple[bytes, str, str]:
@@ -118,12 +111,19 @@ def _prepare_version(file: Any, markdown: str, note: str) -> dict[str, Any]:
             "content_type": content_type,
             "original_name": name,
             "size": len(data),
-            "extracted_text": extract_text(data, content_type, name),
+            # Read by the worker after the commit (library.tasks), never in the request.
+            "extracted_text": "",
+            "text_status": TextStatus.PENDING if content_type in TEXT_TYPES else TextStatus.DONE,
         }
     else:
         markdown = clean_text(markdown)
-        fields |= {"markdown": markdown, "extracted_text": markdown}
+        fields |= {"markdown": markdown, "extracted_text": markdown, "text_status": TextStatus.DONE}
     return fields
+
+
+def _queue_text_extraction(version: DocumentVersion) -> None:
+    if version.text_status == TextStatus.PENDING:
+        transaction.on_commit(lambda: extract_version_text_task(version.pk))
 
 
 def _store_version(document: Document, actor: Any, fields: dict[str, Any], stored: list[str]) -> DocumentVersion:
@@ -167,8 +167,9 @@ def publish_document(
         )
         version = _store_version(document, actor, fields, stored)
         document.current = version
-        document.search_text = _search_text(document, version)
+        document.search_text = search_text_of(document, version)
         document.save(update_fields=["current", "search_text"])
+        _queue_text_extraction(version)
     return document
 
 
@@ -183,8 +184,9 @@ def add_version(
         version = _store_version(locked, actor, fields, stored)
         locked.current = version
         locked.updated_at = timezone.now()
-        locked.search_text = _search_text(locked, version)
+        locked.search_text = search_text_of(locked, version)
         locked.save(update_fields=["current", "updated_at", "search_text"])
+        _queue_text_extraction(version)
     document.refresh_from_db()
     return version
 
@@ -212,7 +214,7 @@ def change_document(
         locked.visibility = visibility
         locked.is_archived = bool(is_archived)
         locked.updated_at = timezone.now()
-        locked.search_text = _search_text(locked, locked.current)
+        locked.search_text = search_text_of(locked, locked.current)
         locked.save()
     document.refresh_from_db()
     return document

@@ -74,3 +74,22 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def docx_bomb_bytes(unpacked_bytes: int = 235 * 1024 * 1024) -> bytes:
+    """A Word document whose one paragraph unpacks to `unpacked_bytes` of the letter a (a zip bomb: the
+    default unpacks 235 MB from about 230 KB), written in chunks so that making it costs little memory."""
+    buffer = io.BytesIO()
+    chunk = b"a" * (1024 * 1024)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        with archive.open("word/document.xml", "w", force_zip64=False) as member:
+            member.write(b'<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>')
+            for _chunk in range(unpacked_bytes // len(chunk)):
+                member.write(chunk)
+            member.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return buffer.getvalue()

@@ -26,17 +26,21 @@ def _stored_files() -> set[str]:
     return {os.path.join(path, name) for path, _dirs, names in os.walk(root) for name in names}
 
 
-def test_an_agent_publishes_a_pdf_manual_and_it_is_found_without_accents(users: Any) -> None:
+def test_an_agent_publishes_a_pdf_manual_and_it_is_found_without_accents(
+    users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     module = ModuleFactory(name="Tükörfúrógép vezérlő")
     pdf = pdf_bytes("A tükörfúrógép kalibrálása\nSzámla nyomtatása")
 
-    document = publish(
-        users["agent"],
-        title="Kezelési útmutató",
-        module=module,
-        file=upload("utmutato.pdf", pdf),
-        note="Első kiadás",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the PDF's text after the commit
+        document = publish(
+            users["agent"],
+            title="Kezelési útmutató",
+            module=module,
+            file=upload("utmutato.pdf", pdf),
+            note="Első kiadás",
+        )
+    document.refresh_from_db()
 
     version = document.current
     assert version is not None and version.number == 1

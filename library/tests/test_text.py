@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 
 import pytest
 
-from library.choices import FileType
-from library.tests.factories import docx_bytes, pdf_bytes
-from library.text import detect_type, extract_text, fold
+from library.choices import FileType, TextRefusal, TextStatus
+from library.tests.factories import docx_bomb_bytes, docx_bytes, pdf_bytes
+from library.text import MAX_TEXT_CHARS, MAX_ZIP_MEMBERS, detect_type, extract, extract_text, fold
 
 
 def test_fold_removes_hungarian_accents_and_capitals() -> None:
@@ -85,3 +86,48 @@ def test_plain_text_in_the_windows_hungarian_code_page_is_read() -> None:
 def test_a_script_is_not_taken_even_though_it_is_text() -> None:
     assert detect_type(b"#!/bin/sh\nrm -rf ~\n") is None
     assert detect_type("\ufeff#!/usr/bin/env python\nprint('x')\n".encode()) is None
+
+
+def _docx_with(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_archive_of_too_many_files_is_not_read() -> None:
+    members = {"word/document.xml": b"<w:p><w:t>Tartalom</w:t></w:p>"}
+    members |= {f"word/media/kep{n}.xml": b"x" for n in range(MAX_ZIP_MEMBERS)}
+    result = extract(_docx_with(members), FileType.DOCX)
+    assert result == (
+        "",
+        TextStatus.REFUSED,
+        TextRefusal.TOO_MANY_MEMBERS,
+    )
+
+
+def test_a_part_compressed_suspiciously_tightly_is_not_read_even_when_small_enough() -> None:
+    body = b"<w:p><w:t>" + b"a" * (5 * 1024 * 1024) + b"</w:t></w:p>"  # 5 MB, about 1000 to 1
+    result = extract(_docx_with({"word/document.xml": body}), FileType.DOCX)
+    assert (result.status, result.refusal) == (TextStatus.REFUSED, TextRefusal.COMPRESSION_RATIO)
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked() -> None:
+    result = extract(docx_bomb_bytes(), FileType.DOCX)
+    assert (result.status, result.refusal) == (TextStatus.REFUSED, TextRefusal.UNPACKED_TOO_LARGE)
+
+
+def test_a_long_text_is_cut_at_the_limit_and_said_to_be_cut() -> None:
+    words = random.Random(18)
+    paragraphs = [
+        "".join(words.choice("abcdefghijklmnopqrstuvwxyzáéíóöőúüű ") for _ in range(1000)) for _ in range(2100)
+    ]
+    result = extract(docx_bytes(paragraphs), FileType.DOCX)
+    assert result.status == TextStatus.TRUNCATED and len(result.text) == MAX_TEXT_CHARS
+    assert result.text.startswith(paragraphs[0].strip())
+
+
+def test_a_damaged_archive_is_refused_as_unreadable() -> None:
+    result = extract(b"PK\x03\x04 not really a zip", FileType.DOCX)
+    assert (result.status, result.refusal) == (TextStatus.REFUSED, TextRefusal.UNREADABLE)

@@ -153,20 +153,21 @@ def test_a_download_of_an_invisible_or_missing_version_is_404(users: Any) -> Non
     assert client_for(agent).get(f"/library/{archived.pk}/versions/1/download/").status_code == 200
 
 
-def test_a_manager_publishes_a_pdf_through_the_form(users: Any) -> None:
+def test_a_manager_publishes_a_pdf_through_the_form(users: Any, django_capture_on_commit_callbacks: Any) -> None:
     module = ModuleFactory(name="Bérszámfejtő")
-    response = client_for(users["manager"]).post(
-        "/library/new/",
-        {
-            "title": "Bérszámfejtő kézikönyv",
-            "summary": "Telepítés és használat",
-            "category": category().pk,
-            "module": module.pk,
-            "visibility": Visibility.CUSTOMERS,
-            "file": upload("berszamfejto.pdf", pdf_bytes("Bérszámfejtés lépései")),
-            "note": "Első kiadás",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the PDF's text after the commit
+        response = client_for(users["manager"]).post(
+            "/library/new/",
+            {
+                "title": "Bérszámfejtő kézikönyv",
+                "summary": "Telepítés és használat",
+                "category": category().pk,
+                "module": module.pk,
+                "visibility": Visibility.CUSTOMERS,
+                "file": upload("berszamfejto.pdf", pdf_bytes("Bérszámfejtés lépései")),
+                "note": "Első kiadás",
+            },
+        )
 
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/library/{document.pk}/"
@@ -218,14 +219,15 @@ def test_an_executor_cannot_reach_the_publishing_forms(users: Any) -> None:
     assert "/library/new/" not in executor.get("/library/").content.decode()
 
 
-def test_a_new_version_and_an_edit_through_the_forms(users: Any) -> None:
+def test_a_new_version_and_an_edit_through_the_forms(users: Any, django_capture_on_commit_callbacks: Any) -> None:
     document = publish(users["agent"], title="Cégbemutató", category=category("company-presentation"))
     client = client_for(users["agent"])
 
-    added = client.post(
-        f"/library/{document.pk}/versions/new/",
-        {"file": upload("bemutato.docx", docx_bytes(["Cégünk 1992 óta"])), "note": "Frissítve"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the DOCX's text after the commit
+        added = client.post(
+            f"/library/{document.pk}/versions/new/",
+            {"file": upload("bemutato.docx", docx_bytes(["Cégünk 1992 óta"])), "note": "Frissítve"},
+        )
     edited = client.post(
         f"/library/{document.pk}/edit/",
         {
