@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import grants
+from accounts import grants, two_factor
 from accounts.choices import RoleGrantState
 from accounts.models import RoleGrant, User
 from accounts.roles import SEPARATED_ROLES, Role
@@ -35,6 +35,32 @@ class UserAdmin(BoundedDates, FoldedSearch, DjangoUserAdmin):
     list_filter = ("is_active", "groups")
     search_fields = ("username", "first_name", "last_name", "email")
     search_phone_fields = ("phone",)
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor login (lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            try:
+                removed = two_factor.two_factor_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+            except two_factor.ResetRefused:
+                self.message_user(
+                    request,
+                    gettext("Your own two-factor login is reset by another administrator."),
+                    messages.ERROR,
+                )
+                continue
+            if removed:
+                self.log_change(request, user, gettext("Two-factor login reset (lost phone)"))
+                self.message_user(
+                    request,
+                    gettext(
+                        "Two-factor login of %(user)s is reset and their sessions are ended; "
+                        "they set it up again at their next login."
+                    )
+                    % {"user": user.display_name},
+                )
+            else:
+                self.message_user(request, gettext("%(user)s has no two-factor login.") % {"user": user.display_name})
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

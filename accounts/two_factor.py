@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import RecoveryCode, TwoFactorDevice, User
 from accounts.roles import Role, has_role
+from accounts.sessions import user_sessions_end_others
 
 logger = logging.getLogger("pult.security")
 
@@ -115,6 +116,30 @@ def two_factor_verify(*, user: User, code: str) -> bool:
 def two_factor_disable(*, user: User) -> None:
     TwoFactorDevice.objects.filter(user=user).delete()  # its recovery codes with it
     logger.info("Two-factor login turned off by %s (user %s)", user.get_username(), user.pk)
+
+
+class ResetRefused(Exception):
+    """An administrator asked to reset their own two-factor login: another administrator must."""
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, user: User) -> bool:
+    """A person lost their authenticator and their recovery codes: an administrator removes the authenticator
+    (and the codes) and ends every session of theirs, so whoever has the phone now is signed out; at the next
+    login the person sets two-factor up again (required roles must before anything else). Never one's own:
+    a stolen administrator password alone must not be enough to take the second factor away."""
+    if actor.pk == user.pk:
+        raise ResetRefused
+    removed, _details = TwoFactorDevice.objects.filter(user=user).delete()
+    user_sessions_end_others(user=user, keep_session_key="")
+    logger.warning(
+        "Two-factor login of %s (user %s) reset by the administrator %s (user %s)",
+        user.get_username(),
+        user.pk,
+        actor.get_username(),
+        actor.pk,
+    )
+    return bool(removed)
 
 
 # --- recovery codes --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import time
 
 import pyotp
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from accounts.models import TwoFactorDevice
@@ -188,3 +189,29 @@ def test_a_superuser_must_enrol_too():
     client = english_client()
     assert password_step(client, "root")["Location"] == "/account/two-factor/"
     assert client.get("/admin/")["Location"] == "/account/two-factor/"
+
+
+def test_an_administrator_resets_a_colleagues_lost_phone_but_never_their_own():
+    boss = user_with_role(Role.ADMINISTRATOR, username="boss", password=PASSWORD)
+    boss.is_staff = True
+    boss.save()
+    officer = user_with_role(Role.DATA_PROTECTION_OFFICER, username="dpo", password=PASSWORD)
+    officer_client = english_client("10.0.0.2")
+    password_step(officer_client, "dpo")
+    enrol(officer_client)
+    assert officer_client.get("/account/sessions/").status_code == 200
+    admin_client = english_client()
+    password_step(admin_client, "boss")
+    enrol(admin_client)
+
+    reset = {"action": "reset_two_factor", "_selected_action": [officer.pk, boss.pk]}
+    page = admin_client.post("/admin/accounts/user/", reset, follow=True).content.decode()
+
+    assert "Two-factor login of" in page and "is reset and their sessions are ended" in page
+    assert "Your own two-factor login is reset by another administrator." in page
+    assert not TwoFactorDevice.objects.filter(user=officer).exists()
+    assert TwoFactorDevice.objects.filter(user=boss).exists()
+    assert officer_client.get("/account/sessions/").status_code == 302  # whoever held the session is out
+    # At the next login the officer sets it up again before anything else.
+    assert password_step(english_client("10.0.0.2"), "dpo")["Location"] == "/account/two-factor/"
+    assert LogEntry.objects.filter(object_id=str(officer.pk), change_message__contains="Two-factor").exists()
