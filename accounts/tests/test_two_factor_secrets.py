@@ -117,6 +117,7 @@ def test_without_keys_the_key_comes_from_the_secret_key_and_keeps_working_once_k
         (f"{KEY_A},{KEY_B[:-2]}", "PULT_FIELD_ENCRYPTION_KEYS: key 2 of 2 is not a Fernet key"),
         ("c2hvcnQ=", "PULT_FIELD_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key"),  # base64, but 5 bytes
     ],
+    ids=["not-base64", "second-key-cut", "too-short"],  # fixed: the keys are new each run (xdist compares ids)
 )
 def test_a_malformed_key_stops_the_start_up_without_printing_it(value, message, tmp_path):
     env = manage_environment(tmp_path, PULT_FIELD_ENCRYPTION_KEYS=value)
