@@ -16,6 +16,18 @@ def _real_smtp_backend(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _desk_language() -> Any:
+    """Each test starts in the desk's language: a request with another language's cookie activates that
+    language for the rest of the thread (as Django's own middleware does), which must not reach the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     """The API's rate-limit counters and cached permissions live in the cache: each test starts with none and
     leaves none. (Failed logins, reset mails and wrong tokens are counted in the database, rolled back per test.)"""

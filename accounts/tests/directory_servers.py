@@ -205,16 +205,22 @@ userPassword: {person.password}
         }
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
-        shutil.rmtree(self.base, ignore_errors=True)
+        stop_server(self.process, self.base)
+
+
+def stop_server(process: subprocess.Popen[bytes], base: Path) -> None:
+    """End a test server's process (politely, then by force), close its pipes and remove its folder."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 CLIENT_ID, CLIENT_SECRET = "pult-desk", "oidc-client-secret-for-tests"
@@ -277,16 +283,7 @@ class OidcProvider:
         }
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
-        shutil.rmtree(self.base, ignore_errors=True)
+        stop_server(self.process, self.base)
 
 
 OIDC_ROLE_GROUPS = [

@@ -109,25 +109,21 @@ def test_a_message_that_can_never_be_sent_is_given_up_at_once_on_the_timeline_an
 
 def test_a_message_whose_task_was_lost_is_sent_by_the_next_requeue(users: Any, contact: Any, smtp_server: Any) -> None:
     ticket = register(users, contact)
-    stale = OutboundMessage.objects.create(
-        ticket=ticket,
-        kind=OutboundKind.MESSAGE,
-        to=contact.email,
-        subject=f"[{ticket.number}] Kérdés",
-        body="Melyik verziót használja?",
-        message_id=f"lost-{ticket.pk}@pult.test",
-        requested_by=users["agent"],
-        created_at=timezone.now() - dt.timedelta(minutes=20),
-    )
-    fresh = OutboundMessage.objects.create(
-        ticket=ticket,
-        kind=OutboundKind.MESSAGE,
-        to=contact.email,
-        subject=f"[{ticket.number}] Most került sorba",
-        body="…",
-        message_id=f"fresh-{ticket.pk}@pult.test",
-        requested_by=users["agent"],
-    )
+
+    def queued(subject: str, **extra: Any) -> OutboundMessage:
+        return OutboundMessage.objects.create(
+            ticket=ticket,
+            kind=OutboundKind.MESSAGE,
+            to=contact.email,
+            subject=f"[{ticket.number}] {subject}",
+            body="Melyik verziót használja?",
+            message_id=f"{subject.split()[0].lower()}-{ticket.pk}@pult.test",
+            requested_by=users["agent"],
+            **extra,
+        )
+
+    stale = queued("Kérdés", created_at=timezone.now() - dt.timedelta(minutes=20))
+    fresh = queued("Most került sorba")
     requeue_stale_outbound_task()
     requeue_stale_outbound_task()  # a second run finds nothing left to send
     assert [message["Subject"] for message in smtp_server.messages] == [f"[{ticket.number}] Kérdés"]
