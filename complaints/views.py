@@ -58,7 +58,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}
-    return render_page_or_partial(request, "complaints/list.html", "complaints/partials/_results.html", context)
+    return render_page_or_partial(
+        request, "complaints/list.html", "complaints/partials/_results.html", context, target="results"
+    )
 
 
 @require_http_methods(["GET", "POST"])

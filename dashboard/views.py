@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Role, has_role
 from common.csv_cells import csv_response
 from common.forms import PeriodForm, errors_as_text
+from common.htmx import render_fragment
 from common.pagination import capped_count
 from complaints.views import start_page_counts
 from dashboard.reports import MAX_PERIOD_DAYS, BarChart, PeriodReport, bar_chart, csv_rows, period_report
@@ -71,7 +72,9 @@ def live_overview(request: HttpRequest) -> HttpResponse:
     """The overview alone, for htmx to refresh every minute."""
     if not _sees_overview(request.user):
         raise PermissionDenied()
-    return render(request, "dashboard/partials/_overview.html", {"overview": overview(request.user, timezone.now())})
+    return render_fragment(
+        request, "dashboard/partials/_overview.html", {"overview": overview(request.user, timezone.now())}
+    )
 
 
 # --- the manager's period report -------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common.htmx import render_page_or_partial
+from common.htmx import render_fragment, render_page_or_partial
 from common.pdf import pdf_response, render_pdf
 from customers.selectors import contact_search as search_contacts
 from intake import selectors, services
@@ -80,7 +80,7 @@ def written_intake(request: HttpRequest) -> HttpResponse:
 @permission_required("customers.view_contact", raise_exception=True)
 def contact_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    return render(
+    return render_fragment(
         request, "intake/partials/_contact_results.html", {"contacts": search_contacts(query=query), "q": query}
     )
 
@@ -94,7 +94,11 @@ def feedback_search(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "tickets": tickets}
     return render_page_or_partial(
-        request, "intake/feedback_search.html", "intake/partials/_feedback_results.html", context
+        request,
+        "intake/feedback_search.html",
+        "intake/partials/_feedback_results.html",
+        context,
+        target="feedback-results",
     )
 
 

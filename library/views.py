@@ -57,7 +57,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "searching": bool(request.GET.get("q"))}
-    return render_page_or_partial(request, "library/list.html", "library/partials/_results.html", context)
+    return render_page_or_partial(
+        request, "library/list.html", "library/partials/_results.html", context, target="results"
+    )
 
 
 @require_GET
@@ -190,7 +192,9 @@ def ticket_link(request: HttpRequest, year: int, sequence: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"ticket": ticket, "form": form, "page": page, "query": query.urlencode(), "linked": linked}
-    return render_page_or_partial(request, "library/link.html", "library/partials/_pick.html", context)
+    return render_page_or_partial(
+        request, "library/link.html", "library/partials/_pick.html", context, target="results"
+    )
 
 
 @require_POST

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.htmx import render_page_or_partial
+from common.htmx import render_fragment, render_page_or_partial
 from customers.models import Contact
 from privacy import exports, selectors, services
 from privacy.choices import EXPORT_KINDS, AccessAction, AccessKind, RequestKind, RequestState
@@ -68,7 +68,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "now": now}
-    return render_page_or_partial(request, "privacy/requests/list.html", "privacy/requests/_results.html", context)
+    return render_page_or_partial(
+        request, "privacy/requests/list.html", "privacy/requests/_results.html", context, target="results"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -322,7 +324,7 @@ def export_status(request: HttpRequest, year: int, sequence: int) -> HttpRespons
         "can_export": subject_request.is_open and subject_request.kind in EXPORT_KINDS,
         "is_handler": subject_request.handler_id == request.user.pk,
     }
-    return render(request, "privacy/requests/_exports.html", context)
+    return render_fragment(request, "privacy/requests/_exports.html", context)
 
 
 @require_POST

@@ -46,7 +46,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render_page_or_partial(
-        request, "privacy/access_log.html", "privacy/partials/_results.html", context, status=status
+        request, "privacy/access_log.html", "privacy/partials/_results.html", context, target="results", status=status
     )
 
 

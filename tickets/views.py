@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import timeline_order_set
 from common.files import download
-from common.htmx import render_page_or_partial
+from common.htmx import render_fragment, render_page_or_partial
 from common.pagination import LargeListPaginator
 from common.pdf import letterhead, pdf_response, render_pdf
 from privacy.choices import AccessAction
@@ -92,7 +92,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    return render_page_or_partial(request, "tickets/list.html", "tickets/partials/_results.html", context)
+    return render_page_or_partial(
+        request, "tickets/list.html", "tickets/partials/_results.html", context, target="results"
+    )
 
 
 def _detail_context(request: HttpRequest, ticket: Ticket, bound: StepForm | None = None) -> dict[str, Any]:
@@ -174,7 +176,7 @@ def notification_sending(request: HttpRequest, year: int, sequence: int) -> Http
         response["HX-Refresh"] = "true"
         return response
     context = {"ticket": ticket, "sending_outbound": _sending_outbound(ticket)}
-    return render(request, "tickets/partials/_sending.html", context)
+    return render_fragment(request, "tickets/partials/_sending.html", context)
 
 
 @require_POST
@@ -288,4 +290,4 @@ def filter_lookup(request: HttpRequest, field: str) -> HttpResponse:
         raise Http404()
     choices = lookup_choices(field, request.GET.get("q", ""))
     context = {"choices": choices, "nothing": _("No match")}
-    return render(request, "tickets/partials/_lookup_options.html", context)
+    return render_fragment(request, "tickets/partials/_lookup_options.html", context)

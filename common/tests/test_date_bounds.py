@@ -163,7 +163,9 @@ def test_a_filter_list_refreshed_by_htmx_shows_the_date_error_in_its_results(
 ) -> None:
     client = _client(date_filter.role)
     param = date_filter.params[0]
-    response = client.get(reverse(date_filter.url_name), {param: value}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse(date_filter.url_name), {param: value}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
 
     assert response.status_code in (200, 400)
     assert escape(EDGES[value]) in response.content.decode()

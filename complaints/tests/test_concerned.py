@@ -338,7 +338,7 @@ def test_the_register_and_its_search_do_not_offer_the_complaint_to_the_employee_
         assert listed(response) == expected, query
         assert not shown(response, hidden), query
 
-        partial = client.get("/complaints/", {"q": query}, headers={"HX-Request": "true"})
+        partial = client.get("/complaints/", {"q": query}, headers={"HX-Request": "true", "HX-Target": "results"})
         assert "complaints/partials/_results.html" in [template.name for template in partial.templates]
         assert "complaints/list.html" not in [template.name for template in partial.templates]
         assert listed(partial) == expected, query
@@ -347,7 +347,7 @@ def test_the_register_and_its_search_do_not_offer_the_complaint_to_the_employee_
         as_user(client, people["bystander"])
         seen = client.get("/complaints/", {"q": query} if query else {})
         assert hidden.number in listed(seen) and shown(seen, hidden), query
-        seen_partial = client.get("/complaints/", {"q": query}, headers={"HX-Request": "true"})
+        seen_partial = client.get("/complaints/", {"q": query}, headers={"HX-Request": "true", "HX-Target": "results"})
         assert hidden.number in listed(seen_partial) and shown(seen_partial, hidden), query
 
 

@@ -58,7 +58,9 @@ def test_the_list_filters_by_category_and_module(users: Any) -> None:
 
 def test_an_htmx_search_returns_only_the_results(users: Any) -> None:
     publish(users["agent"], title="Számlázó kézikönyv")
-    response = client_for(users["agent"]).get("/library/", {"q": "szamlazo"}, HTTP_HX_REQUEST="true")
+    response = client_for(users["agent"]).get(
+        "/library/", {"q": "szamlazo"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert page.lstrip().startswith('<div id="results">') and "Számlázó kézikönyv" in page

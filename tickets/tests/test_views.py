@@ -212,7 +212,9 @@ def test_list_sorts_and_paginates(users, contact):
     assert "Tárgy 00" in first_page and "Tárgy 29" not in first_page
     second_page = client.get("/tickets/", {"sort": "number", "page": 2}).content.decode()
     assert "Tárgy 29" in second_page and "Tárgy 00" not in second_page
-    partial = client.get("/tickets/", {"sort": "number"}, HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(
+        "/tickets/", {"sort": "number"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    ).content.decode()
     assert "<html" not in partial and "Tárgy 00" in partial
 
 
