@@ -8,7 +8,7 @@ modules and an API token are created through the ORM, and the tickets with every
 streamed in batches: PostgreSQL through COPY (psycopg `cursor.copy()`), SQLite through `executemany` in one
 transaction per batch. Memory stays bounded: only one batch is held at a time.
 
-What is written is what the workflow would have written (tickets/workflow.py): gap-free yearly numbers and
+What is written is what the workflow would have written (tickets/workflow/): gap-free yearly numbers and
 their `TicketNumberSequence` rows; each ticket's events follow the transition table (register, verify, route,
 dispatch, start, log work, complete, test, judge solved, notify, close, or reject; messages and attachments
 between), its state, assignee, version and completion times agree with its events, and the work-log, test-log,
