@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from accounts.roles import Role
-from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
+from testkit.factories import ContactFactory, ModuleFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +91,7 @@ def smtp_server(settings: Any) -> Any:
 
 @pytest.fixture
 def imap_server() -> Any:
-    from common.testing.imap import ImapServer
+    from testkit.imap import ImapServer
 
     server = ImapServer()
     yield server

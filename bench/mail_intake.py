@@ -100,9 +100,9 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from common.testing.imap import ImapServer
     from mail.fetching import mailbox_fetch
     from mail.models import InboundMessage, Mailbox
+    from testkit.imap import ImapServer
 
     rng = random.Random(2026)
     messages = [message(number, rng) for number in range(options.messages)]

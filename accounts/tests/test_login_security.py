@@ -11,9 +11,9 @@ from django.test import Client
 
 from accounts.models import ThrottleCounter
 from accounts.roles import Role
-from common.testing.factories import ContactFactory, UserFactory, user_with_role
 from portal.services import invitation_link
 from portal.tests.factories import portal_account
+from testkit.factories import ContactFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

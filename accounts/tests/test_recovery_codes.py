@@ -18,7 +18,7 @@ from accounts.tests.test_two_factor import (
     password_step,
     recovery_codes_on_page,
 )
-from common.testing.factories import user_with_role
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

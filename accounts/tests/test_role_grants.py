@@ -19,9 +19,9 @@ from django.utils.translation import gettext
 from accounts.choices import RoleGrantState
 from accounts.models import RoleGrant, User
 from accounts.roles import Role
-from common.testing.factories import user_with_role
 from privacy.choices import AccessAction, AccessKind
 from privacy.models import AccessLogEntry
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

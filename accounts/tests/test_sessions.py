@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import UserSession
 from accounts.roles import Role
 from accounts.sessions import LAST_SEEN_KEY
-from common.testing.factories import user_with_role
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def test_the_idle_time_is_a_setting(agent, settings):
 
 
 def test_the_portal_session_expires_too():
-    from common.testing.factories import ContactFactory
     from portal.tests.factories import portal_account
+    from testkit.factories import ContactFactory
 
     portal_account(ContactFactory(email="anna@alfa.example"))
     client = Client()

@@ -13,9 +13,9 @@ from django.utils import translation
 from accounts.models import DirectoryLink, User
 from accounts.roles import Role
 from accounts.tests.directory_servers import Person
-from common.testing.factories import user_with_role
 from privacy.choices import AccessAction
 from privacy.models import AccessLogEntry
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

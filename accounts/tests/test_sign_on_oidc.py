@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.models import DirectoryLink, TwoFactorDevice, User
 from accounts.roles import Role
 from accounts.tests.directory_servers import oidc_person
-from common.testing.factories import user_with_role
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from django.db import connection
 
 from accounts.models import ThrottleCounter
 from accounts.roles import Role
-from common.testing.factories import user_with_role
+from testkit.factories import user_with_role
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("gunicorn")]
 

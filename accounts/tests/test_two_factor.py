@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts.models import TwoFactorDevice
 from accounts.roles import Role
-from common.testing.factories import UserFactory, user_with_role
+from testkit.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

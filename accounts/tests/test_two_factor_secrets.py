@@ -16,8 +16,8 @@ from accounts.models import TwoFactorDevice
 from accounts.roles import Role
 from accounts.tests.test_two_factor import PASSWORD, code_at, english_client, enrol_with_codes, password_step
 from common.encryption import new_key
-from common.testing.factories import user_with_role
-from common.testing.processes import manage_environment, manage_py
+from testkit.factories import user_with_role
+from testkit.processes import manage_environment, manage_py
 
 KEY_A, KEY_B = new_key(), new_key()
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.tests.helpers import api_client
-from common.testing.factories import ContactFactory, ModuleFactory
 from search.selectors import search_tickets
+from testkit.factories import ContactFactory, ModuleFactory
 from tickets import workflow
 from tickets.choices import Action, Stage, State
 from tickets.models import StageClock, Ticket, TicketEvent

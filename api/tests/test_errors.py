@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from api.tests.helpers import api_client
-from common.testing.workflow import register
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

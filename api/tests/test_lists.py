@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.tests.helpers import api_client
-from common.testing.factories import ContactFactory, CustomerFactory, ModuleFactory
-from common.testing.workflow import register
 from library.choices import Visibility
 from library.models import Category
 from library.services import publish_document
+from testkit.factories import ContactFactory, CustomerFactory, ModuleFactory
+from testkit.workflow import register
 from tickets import workflow
 from tickets.choices import Channel
 

@@ -8,7 +8,7 @@ import pytest
 
 from api.tests.helpers import api_client
 from api.tests.test_walk import Desk
-from common.testing.workflow import advance, register
+from testkit.workflow import advance, register
 from tickets.choices import State
 from tickets.models import SatisfactionRating
 

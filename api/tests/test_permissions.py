@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from api.tests.helpers import api_client
-from common.testing.workflow import advance, register
 from library.choices import Visibility
 from library.models import Category
 from library.services import publish_document
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 

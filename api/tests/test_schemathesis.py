@@ -15,8 +15,8 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from accounts.roles import Role
 from api.services import token_create
-from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
-from common.testing.workflow import register
+from testkit.factories import ContactFactory, ModuleFactory, user_with_role
+from testkit.workflow import register
 
 LIVE: dict[str, str] = {}  # the live server's address and the token, set by the fixture for each operation
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.services import token_create, token_hash
 from api.tests.helpers import api_client
-from common.testing.factories import ContactFactory, UserFactory
+from testkit.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,12 @@ from accounts.roles import Role
 from api.services import token_create
 from common.middleware import NoStoreMiddleware
 from common.pdf import pdf_response
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory, user_with_role
 from library.choices import Visibility
 from library.tests.factories import publish, upload
 from portal import services as portal_services
 from portal.tests.factories import portal_account
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

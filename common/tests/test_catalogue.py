@@ -9,7 +9,7 @@ import django
 from django.conf import settings
 from django.utils import translation
 
-from common.testing.catalogue import po_entries
+from testkit.catalogue import po_entries
 
 
 def entries() -> list[dict[str, str | bool]]:

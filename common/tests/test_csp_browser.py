@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
-from common.testing.workflow import register
 from portal.tests.factories import PASSWORD, portal_account
+from testkit.factories import ContactFactory, ModuleFactory, user_with_role
+from testkit.workflow import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True)]
 

@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from common.csv_cells import FORMULA_STARTS, safe_cell
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
 from privacy.choices import AccessAction
 from privacy.services import record_access
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory, ModuleFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 

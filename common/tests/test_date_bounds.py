@@ -38,13 +38,13 @@ from api.urls import api
 from common.admin_dates import BoundedDates
 from common.dates import FIRST_YEAR, LAST_YEAR, end_of_day, start_of_day
 from common.forms import PeriodForm, validate_supported_year
-from common.testing.factories import ContactFactory, user_with_role
-from common.testing.workflow import register
 from complaints.forms import ComplaintForm
 from complaints.reports import PeriodForm as InspectionPeriodForm
 from dashboard.views import ReportPeriodForm
 from intake.forms import FeedbackForm, OralIntakeForm, WrittenRequestForm
 from privacy.forms import AccessLogSearchForm, RegisterRequestForm
+from testkit.factories import ContactFactory, user_with_role
+from testkit.workflow import register
 from tickets.forms import TicketFilterForm
 from worktime.models import CalendarException
 

@@ -1,6 +1,6 @@
 """Every printed document, short and very long, with the interface in Hungarian and in English.
 
-Checked by the PDF's own text positions (`common.testing.documents`): A4, nothing outside the printable
+Checked by the PDF's own text positions (`testkit.documents`): A4, nothing outside the printable
 area, no last page with only the signature, ő and ű extractable as written, and no fixed text of the other
 language. Documents for the customer (letter, fax, complaint record and answer, the inspection bundle)
 are always in the desk's language; the desk's own (summary, intake sheet) follow the interface.
@@ -18,14 +18,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from common.testing.complaints import phone_complaint, walk_to, written_answer
-from common.testing.documents import problems
-from common.testing.factories import ContactFactory, CustomerFactory
-from common.testing.workflow import advance, register
 from complaints import documents
 from complaints.choices import AnswerMethod, ComplaintState, Outcome
 from intake.services import oral_request_register
 from mail.outbound import _fax_pdf
+from testkit.complaints import phone_complaint, walk_to, written_answer
+from testkit.documents import problems
+from testkit.factories import ContactFactory, CustomerFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Channel, State
 
@@ -162,7 +162,7 @@ def test_every_document_prints_within_the_page_in_one_language(
 
 def test_the_answer_names_the_conciliation_body_with_hungarian_labels(users: dict[str, Any], person: Any) -> None:
     """A refusal names the bodies; their details are labelled in the desk's language, the addressee once."""
-    from common.testing.documents import pages
+    from testkit.documents import pages
 
     complaint = walk_to(
         phone_complaint(users, complainant_name=NAME), ComplaintState.DECIDED, users, outcome=Outcome.REJECTED
@@ -181,7 +181,7 @@ def test_whatever_the_length_of_the_answer_its_signature_keeps_lines_of_the_text
     users: dict[str, Any], person: Any
 ) -> None:
     """The answer's text grows a line at a time across the first page break: the signature never goes alone."""
-    from common.testing.documents import pages
+    from testkit.documents import pages
 
     complaint = walk_to(phone_complaint(users, complainant_name=NAME), ComplaintState.DECIDED, users)
     answer = written_answer(
@@ -216,7 +216,7 @@ def test_the_check_sees_a_signature_alone_on_the_last_page_and_text_off_the_page
 
 
 def test_the_letter_editor_starts_with_the_signature_that_is_printed_once(users: dict[str, Any], person: Any) -> None:
-    from common.testing.documents import pages
+    from testkit.documents import pages
     from tickets.models import Letter
 
     ticket = advance(register(users, person), State.SOLVED, users)

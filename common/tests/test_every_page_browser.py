@@ -3,7 +3,7 @@
 On the demo data (`manage.py load_demo`: every role, tickets in every state, complaints, the library) each
 demo user's pages are found by following the links from the start page, as a person clicking around
 would (up to PAGES_PER_ROLE; downloads, log-outs and partial fragments aside). Each page is checked
-(`common.testing.page_checks`): not wider than the window, no text lying on other text (list bullets
+(`testkit.page_checks`): not wider than the window, no text lying on other text (list bullets
 included), nothing left in the other language. A screenshot of each lands in var/screenshots/ (CI keeps
 it as an artefact).
 """
@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import User
-from common.testing.browser import DESKTOP, PHONE, page_as
-from common.testing.page_checks import check_page
 from demo.management.commands.load_demo import DEMO_USERS, PORTAL_LOGIN
+from testkit.browser import DESKTOP, PHONE, page_as
+from testkit.page_checks import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,13 +15,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from common.testing.complaints import phone_complaint, walk_to
-from common.testing.factories import ContactFactory
-from common.testing.workflow import PATH, advance, register
 from complaints.choices import ComplaintState
 from complaints.forms import STEP_FORMS as COMPLAINT_STEP_FORMS
 from complaints.forms import offered_steps
 from portal.tests.factories import portal_account
+from testkit.complaints import phone_complaint, walk_to
+from testkit.factories import ContactFactory
+from testkit.workflow import PATH, advance, register
 from tickets import workflow
 from tickets.forms import STEP_FORMS as TICKET_STEP_FORMS
 

@@ -95,8 +95,8 @@ def test_a_model_select_reads_its_options_in_one_plain_query():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from common.testing.factories import ModuleFactory
     from customers.models import Module
+    from testkit.factories import ModuleFactory
 
     first, second = ModuleFactory(name="Számlázó"), ModuleFactory(name="Bérszámfejtés")
     field = forms.ModelChoiceField(queryset=Module.objects.order_by("name"))

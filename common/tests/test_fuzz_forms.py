@@ -34,9 +34,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from api.services import token_create
-from common.testing.complaints import phone_complaint, walk_to
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from common.tests.test_url_walk import world  # noqa: F401  (the walk's objects: a fixture)
 from complaints.choices import ComplaintState
 from complaints.models import Complaint, ComplaintEvent, InvestigationEntry
@@ -47,6 +44,9 @@ from mail.models import OutboundMessage
 from portal.tests.factories import portal_account
 from privacy import services as privacy_services
 from privacy.models import SubjectRequest, SubjectRequestEvent
+from testkit.complaints import phone_complaint, walk_to
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets.choices import Channel, State
 from tickets.models import Attachment, Feedback, Ticket, TicketEvent
 

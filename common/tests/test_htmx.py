@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from common.testing.factories import ContactFactory
-from common.testing.workflow import register
+from testkit.factories import ContactFactory
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

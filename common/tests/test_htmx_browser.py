@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from common.testing.browser import page_as
-from common.testing.factories import ContactFactory
-from common.testing.workflow import register
+from testkit.browser import page_as
+from testkit.factories import ContactFactory
+from testkit.workflow import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from common.testing.workflow import register
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from common.admin_search import FoldedSearch
 from common.lookup import fold, is_phone_number, phone_digits, words
-from common.testing.factories import ContactFactory, CustomerFactory
-from common.testing.workflow import register
+from testkit.factories import ContactFactory, CustomerFactory
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

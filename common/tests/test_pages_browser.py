@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from common.testing.browser import page_as
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from mail.models import OutboundMessage
 from mail.outbound import outbound_send
+from testkit.browser import page_as
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets.choices import State
 from tickets.models import Ticket
 

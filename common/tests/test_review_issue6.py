@@ -18,12 +18,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from api.services import token_create
-from common.testing.factories import ContactFactory
 from library import services as library
 from library.choices import Visibility
 from library.models import Category
 from portal import services as portal
 from portal.tests.factories import PASSWORD, client_for, portal_account
+from testkit.factories import ContactFactory
 from webhooks.models import Webhook
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from common.security import CONTENT_SECURITY_POLICY
-from common.testing.factories import ContactFactory, UserFactory
-from common.testing.workflow import register
 from portal.tests.factories import client_for, portal_account
+from testkit.factories import ContactFactory, UserFactory
+from testkit.workflow import register
 
 GOOD_KEY = "q7Vw3-ZpLx9kT2mN8bR4yJ6hF1sD5gC0aE-uIoPlKjHgFdSaQwErTyUiOp"
 

@@ -21,9 +21,6 @@ from django.utils.translation import gettext
 import config.settings as base_settings
 from api.services import token_create
 from common import filetypes
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory
-from common.testing.workflow import register
 from complaints import services as complaint_services
 from complaints.choices import EntryKind
 from complaints.models import InvestigationEntry
@@ -33,6 +30,9 @@ from mail.models import InboundMessage
 from mail.services import message_ingest
 from portal import services as portal
 from portal.tests.factories import portal_account
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory
+from testkit.workflow import register
 from tickets import workflow
 from tickets.models import Attachment
 

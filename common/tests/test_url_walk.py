@@ -30,9 +30,6 @@ from accounts.models import User, UserSession
 from accounts.roles import STAFF_ROLES, Role
 from api.models import ApiToken
 from api.services import token_create
-from common.testing.complaints import phone_complaint, walk_to
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance
 from complaints import services as complaint_services
 from complaints.choices import ComplaintState, EntryKind
 from complaints.models import Answer, Complaint, InvestigationEntry
@@ -42,6 +39,9 @@ from library.tests.factories import publish, upload
 from mail.models import InboundMessage
 from mail.services import message_ingest
 from portal.tests.factories import portal_account
+from testkit.complaints import phone_complaint, walk_to
+from testkit.factories import ContactFactory
+from testkit.workflow import advance
 from tickets import workflow
 from tickets.choices import Channel, State
 from tickets.models import Attachment

@@ -17,12 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory
 from library.choices import Visibility
 from library.tests.factories import publish
 from mail.services import message_ingest
 from portal.tests.factories import PASSWORD, portal_account
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory
 from tickets import workflow
 from tickets.choices import Channel
 from tickets.models import Ticket

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from common.testing.complaints import phone_complaint
+from testkit.complaints import phone_complaint
 
 pytestmark = pytest.mark.django_db
 

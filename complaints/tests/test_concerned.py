@@ -21,14 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from common.testing.complaints import pdf_text, phone_complaint, walk_to
-from common.testing.factories import user_with_role
-from common.testing.workflow import register
 from complaints import deadlines, services
 from complaints import urls as complaint_urls
 from complaints.choices import Action, AnswerMethod, ComplaintState, Decision, EntryKind
 from complaints.forms import STEP_FORMS, AssignForm, offered_steps
 from complaints.models import Answer, Complaint
+from testkit.complaints import pdf_text, phone_complaint, walk_to
+from testkit.factories import user_with_role
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

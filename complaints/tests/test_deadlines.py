@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from common.testing.complaints import phone_complaint, walk_to
-from common.testing.factories import user_with_role
 from complaints import deadlines, selectors, services
 from complaints.choices import Action, ComplaintState, MessageKind, OralOutcome, SetAsideReason
 from complaints.models import Complaint, ComplaintMessage
+from testkit.complaints import phone_complaint, walk_to
+from testkit.factories import user_with_role
 from tickets.choices import Channel
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from common.testing.complaints import phone_complaint
 from complaints.choices import Action, ComplaintState, EntryKind, MessageStatus
 from complaints.models import Complaint, ComplaintMessage
 from mail.choices import InboundStatus, MailboxPurpose
 from mail.models import InboundMessage, Mailbox
 from mail.services import message_ingest
 from mail.tests.test_ingest import mail
+from testkit.complaints import phone_complaint
 from tickets.choices import Channel
 from tickets.models import Ticket
 

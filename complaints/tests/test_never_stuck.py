@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from accounts.roles import Role
-from common.testing.complaints import phone_complaint, written_answer
-from common.testing.factories import user_with_role
 from complaints import eligibility, services
 from complaints.choices import ComplaintState, Decision, Outcome
 from complaints.forms import offered_steps
 from complaints.models import Complaint
 from complaints.selectors import visible_to
+from testkit.complaints import phone_complaint, written_answer
+from testkit.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

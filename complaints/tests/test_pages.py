@@ -27,9 +27,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from accounts.roles import Role
-from common.testing.complaints import pdf_text, phone_complaint, walk_to
-from common.testing.factories import ModuleFactory, user_with_role
-from common.testing.workflow import register
 from complaints import services
 from complaints.choices import (
     AnswerMethod,
@@ -41,6 +38,9 @@ from complaints.choices import (
     RedressKind,
 )
 from complaints.models import Answer, Complaint, ComplaintRecord, InvestigationEntry, Proposal, RedressBody
+from testkit.complaints import pdf_text, phone_complaint, walk_to
+from testkit.factories import ModuleFactory, user_with_role
+from testkit.workflow import register
 from tickets.choices import Channel
 
 pytestmark = pytest.mark.django_db

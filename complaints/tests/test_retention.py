@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from common.testing.complaints import phone_complaint, walk_to
 from complaints import mailing, retention, selectors, services
 from complaints.choices import (
     Action,
@@ -35,6 +34,7 @@ from complaints.models import (
     Proposal,
     PurgeLogEntry,
 )
+from testkit.complaints import phone_complaint, walk_to
 from tickets.choices import Channel
 
 pytestmark = pytest.mark.django_db

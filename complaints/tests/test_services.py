@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from common.testing.complaints import pdf_text, phone_complaint, walk_to
-from common.testing.workflow import register
 from complaints import services
 from complaints.choices import (
     Action,
@@ -25,6 +23,8 @@ from complaints.choices import (
 )
 from complaints.mailing import send
 from complaints.models import Complaint, ComplaintMessage, ComplaintRecord
+from testkit.complaints import pdf_text, phone_complaint, walk_to
+from testkit.workflow import register
 from tickets.choices import Channel
 
 pytestmark = pytest.mark.django_db

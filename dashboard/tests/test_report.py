@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from common.testing.workflow import advance, register
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Channel, Priority, State
 from tickets.templatetags.ticket_tags import minutes_as_hours

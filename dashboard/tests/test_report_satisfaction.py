@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from dashboard.reports import period_report
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 from worktime.calendar import BUDAPEST

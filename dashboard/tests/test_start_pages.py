@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from common.testing.workflow import advance, register
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import RouteDecision, State
 

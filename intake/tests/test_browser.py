@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from common.testing.factories import ContactFactory, ModuleFactory
+from testkit.factories import ContactFactory, ModuleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from customers.models import Contact, Customer
 from intake.models import IntakeSheet
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets.choices import Channel, FeedbackOutcome, State
 from tickets.models import Ticket
 

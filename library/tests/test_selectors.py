@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from common.testing.factories import ContactFactory, UserFactory
 from library import selectors
 from library.choices import Visibility
 from library.models import Document
 from library.tests.factories import publish
+from testkit.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError
 
-from common.testing.factories import ModuleFactory
-from common.testing.workflow import advance, register
 from customers.models import Module
 from library import selectors, services
 from library.choices import FileType, Visibility
 from library.models import Document, DocumentVersion, TicketDocument
 from library.tests.factories import category, docx_bytes, pdf_bytes, publish, upload
+from testkit.factories import ModuleFactory
+from testkit.workflow import advance, register
 from tickets.choices import Action, State
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from common.testing.factories import ContactFactory, ModuleFactory, UserFactory
-from common.testing.workflow import advance, register
 from library import selectors, services
 from library.choices import FileType, Visibility
 from library.models import Document, DocumentVersion, TicketDocument
 from library.tests.factories import category, client_for, docx_bytes, pdf_bytes, publish, upload
+from testkit.factories import ContactFactory, ModuleFactory, UserFactory
+from testkit.workflow import advance, register
 from tickets.choices import State
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from api.tests.test_walk import Desk
-from common.testing.workflow import advance, register
 from mail.choices import OutboundKind, OutboundStatus
 from mail.models import OutboundMessage
 from mail.tasks import requeue_stale_outbound_task, send_outbound_task
 from portal.tests.factories import client_for, portal_account
+from testkit.workflow import advance, register
 from tickets.choices import Action, State
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from common.testing.imap import ImapServer
-from common.testing.processes import manage_environment, manage_py, start_manage_py
 from mail.choices import ImapSecurity, InboundStatus
 from mail.fetching import STORED_KEYWORD, mailbox_fetch
 from mail.models import InboundMessage, Mailbox
+from testkit.imap import ImapServer
+from testkit.processes import manage_environment, manage_py, start_manage_py
 from tickets.models import Ticket
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from common.testing.factories import ContactFactory, ModuleFactory
-from common.testing.workflow import advance, register
 from mail.choices import InboundStatus
 from mail.models import InboundMessage, Mailbox, OutboundMessage
 from mail.services import message_ingest
+from testkit.factories import ContactFactory, ModuleFactory
+from testkit.workflow import advance, register
 from tickets.choices import Action, Channel, FeedbackOutcome, State
 from tickets.models import Ticket
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from common.testing.processes import manage_environment, manage_py
 from mail.models import InboundMessage
+from testkit.processes import manage_environment, manage_py
 from tickets.models import Ticket
 
 RAW = (

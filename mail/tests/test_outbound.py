@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from common.testing.workflow import advance, register
 from mail.choices import InboundStatus, OutboundKind, OutboundStatus
 from mail.models import OutboundMessage
 from mail.outbound import outbound_send
 from mail.services import message_ingest
+from testkit.workflow import advance, register
 from tickets.choices import Action, State
 from tickets.models import Ticket
 
@@ -230,7 +230,7 @@ def test_a_fax_notification_is_a_pdf_mailed_to_the_gateway_and_notifies_once_sen
 
     from pypdf import PdfReader
 
-    from common.testing.factories import ContactFactory
+    from testkit.factories import ContactFactory
 
     settings.PULT_FAX_GATEWAY_ADDRESS = "{number}@fax.szolgaltato.example"
     contact = ContactFactory(name="Pék Gyula", fax="+36 76 555 125")

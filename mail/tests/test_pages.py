@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from common.testing.workflow import advance, register
 from mail.models import InboundMessage
 from mail.services import message_ingest
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Action, FeedbackOutcome, State
 from tickets.models import Ticket

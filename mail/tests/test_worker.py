@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from common.testing.processes import manage_environment, manage_py, start_manage_py
-from common.testing.workflow import advance, register
 from mail.choices import OutboundKind, OutboundStatus
 from mail.models import OutboundMessage
+from testkit.processes import manage_environment, manage_py, start_manage_py
+from testkit.workflow import advance, register
 from tickets.choices import State
 
 

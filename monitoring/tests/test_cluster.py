@@ -32,7 +32,7 @@ SET_UP = """
 import json
 from accounts.roles import Role
 from api.services import token_create
-from common.testing.factories import ContactFactory, user_with_role
+from testkit.factories import ContactFactory, user_with_role
 agent = user_with_role(Role.AGENT, username="smoke-agent")
 token = token_create(user=agent, name="smoke test").plain
 contacts = [ContactFactory(email=f"smoke{i}@ugyfel.example") for i in range(%d)]

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from common.testing.processes import manage_py
-from common.testing.workflow import register
 from mail.choices import OutboundKind, OutboundStatus
 from mail.models import Mailbox, OutboundMessage
+from testkit.processes import manage_py
+from testkit.workflow import register
 
 NOTHING_LISTENS = "redis://127.0.0.1:8199/5"  # in this helper's port range, never bound by the tests
 

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from common.testing.factories import ContactFactory
 from portal.tests.factories import portal_account
+from testkit.factories import ContactFactory
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 from django.test import Client
 
 from accounts.models import User
-from common.testing.factories import ContactFactory
+from testkit.factories import ContactFactory
 
 PASSWORD = "Jelszo-2026!"
 

@@ -12,9 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import User
-from common.testing.factories import ContactFactory
 from portal.services import PortalError, invitation_tokens, invite_contact
 from portal.tests.factories import PASSWORD, client_for
+from testkit.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from common.testing.factories import ContactFactory, ModuleFactory
-from common.testing.workflow import advance
 from portal.tests.factories import PASSWORD, portal_account
+from testkit.factories import ContactFactory, ModuleFactory
+from testkit.workflow import advance
 from tickets.choices import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

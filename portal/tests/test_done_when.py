@@ -29,11 +29,11 @@ from django.utils.translation import gettext, pgettext
 
 from accounts.models import TwoFactorDevice, User
 from accounts.roles import Role
-from common.testing.factories import ContactFactory, ModuleFactory, user_with_role
 from customers.choices import NotificationChannel
 from portal import services as portal
 from portal.tests.factories import PASSWORD, portal_account
 from portal.urls import urlpatterns as portal_urlpatterns
+from testkit.factories import ContactFactory, ModuleFactory, user_with_role
 from tickets import workflow
 from tickets.choices import RouteDecision, State
 from tickets.models import Consultation, SatisfactionRating

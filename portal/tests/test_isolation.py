@@ -12,13 +12,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from common.testing.workflow import advance
 from library import services as library
 from library.choices import Visibility
 from library.models import Category
 from portal import services
 from portal.tests.factories import PASSWORD, client_for
 from portal.urls import urlpatterns
+from testkit.workflow import advance
 from tickets.choices import State
 
 pytestmark = pytest.mark.django_db

@@ -29,8 +29,8 @@ def test_twenty_requests_for_one_address_send_only_the_allowed_mails(smtp_server
 
 
 def test_one_client_asking_for_many_addresses_is_limited_too(smtp_server: Any, settings: Any, db: Any) -> None:
-    from common.testing.factories import ContactFactory
     from portal.tests.factories import portal_account
+    from testkit.factories import ContactFactory
 
     settings.PULT_PASSWORD_RESETS_PER_ADDRESS = 4
     accounts = [portal_account(ContactFactory(email=f"ugyfel{n}@alfa.example")) for n in range(6)]

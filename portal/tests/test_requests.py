@@ -12,12 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from common.testing.factories import ContactFactory, ModuleFactory
-from common.testing.workflow import advance, register
 from complaints.models import Complaint
 from dashboard.reports import period_report
 from portal import services
 from portal.tests.factories import client_for, portal_account
+from testkit.factories import ContactFactory, ModuleFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Action, Channel, FeedbackOutcome, RouteDecision, State
 from tickets.models import Feedback, SatisfactionRating, TicketEvent
@@ -374,7 +374,7 @@ def test_hostile_or_wrong_input_gets_a_clear_answer_and_no_error(customer_a):
 
 
 def test_a_ticket_reopened_on_feedback_is_not_shown_as_newly_received(users):
-    from common.testing.workflow import advance, register
+    from testkit.workflow import advance, register
     from tickets import workflow
 
     account = portal_account()

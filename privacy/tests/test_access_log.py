@@ -13,14 +13,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory, user_with_role
-from common.testing.workflow import register
 from portal.tests.factories import portal_account
 from privacy.choices import AccessAction, AccessKind
 from privacy.models import AccessLogEntry
 from privacy.services import record_access
 from privacy.tests.helpers import client_for
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory, user_with_role
+from testkit.workflow import register
 
 pytestmark = pytest.mark.django_db
 

@@ -15,15 +15,15 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory
-from common.testing.workflow import register
 from mail.services import message_ingest
 from privacy import exports, services
 from privacy.choices import AccessAction, AccessKind, ExportState, RequestAction, RequestKind
 from privacy.models import AccessLogEntry, SubjectExport
 from privacy.tests.factories import subject_request
 from privacy.tests.helpers import client_for
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory
+from testkit.workflow import register
 from tickets import workflow
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_an_expired_export_answers_gone_and_the_sweep_deletes_it(
 
 def test_only_the_requests_handler_downloads_the_export(users, people, django_capture_on_commit_callbacks) -> None:
     from accounts.roles import Role
-    from common.testing.factories import user_with_role
+    from testkit.factories import user_with_role
 
     export = _export(users, people["anna"]["contact"], django_capture_on_commit_callbacks)
     other_officer = user_with_role(Role.DATA_PROTECTION_OFFICER, username="masik_dpo")
@@ -221,7 +221,7 @@ def test_the_periodic_sweep_deletes_expired_exports(users, people, django_captur
 
 
 def test_erasing_a_person_deletes_their_export_waiting_for_download(users, django_capture_on_commit_callbacks) -> None:
-    from common.testing.workflow import advance
+    from testkit.workflow import advance
     from tickets.choices import State
 
     contact = ContactFactory(name="Kiss Anna", email="anna@alfa.example")

@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.tests.helpers import api_client
-from common.testing.complaints import phone_complaint, walk_to
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from complaints.choices import ComplaintState
 from complaints.models import Answer
 from privacy.choices import AccessAction, AccessKind
 from privacy.models import AccessLogEntry
 from privacy.tests.helpers import client_for, only_entry
+from testkit.complaints import phone_complaint, walk_to
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 

@@ -8,10 +8,10 @@ import pytest
 from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 
-from common.testing.factories import ContactFactory
 from privacy.choices import AccessAction
 from privacy.models import AccessLogEntry
 from privacy.services import record_access
+from testkit.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from common.testing.factories import ContactFactory
 from privacy import services
 from privacy.choices import RequestKind
 from privacy.tests.factories import subject_request
 from privacy.tests.helpers import client_for
+from testkit.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

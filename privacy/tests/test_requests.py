@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from accounts.roles import Role
-from common.testing.complaints import phone_complaint
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from privacy import services
 from privacy.choices import ObjectionDecision, RequestAction, RequestKind, RequestState
 from privacy.models import Restriction, SubjectRequest, SubjectRequestEvent
 from privacy.tests.factories import subject_request
 from privacy.tests.helpers import client_for
+from testkit.complaints import phone_complaint
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets.choices import State
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
-from common.testing.factories import ContactFactory, CustomerFactory
-from common.testing.workflow import advance, register
 from retention.redaction import fold
+from testkit.factories import ContactFactory, CustomerFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 

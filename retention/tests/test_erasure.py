@@ -10,8 +10,6 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from common.testing.factories import ContactFactory, CustomerFactory
-from common.testing.workflow import advance, register
 from complaints.models import Complaint
 from complaints.services import ComplaintInput, complaint_record
 from customers.choices import CustomerKind
@@ -35,6 +33,8 @@ from retention.tests.helpers import (
     person,
     raw_mail,
 )
+from testkit.factories import ContactFactory, CustomerFactory
+from testkit.workflow import advance, register
 from tickets.choices import State
 from tickets.models import Attachment, Ticket, TicketEvent
 

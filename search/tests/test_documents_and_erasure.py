@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from common.testing.workflow import advance, register
 from library import selectors as library_selectors
 from library.models import Document
 from library.services import add_version, change_document
@@ -14,6 +13,7 @@ from retention.erasure import erase_contact
 from retention.tests.helpers import EMAIL, NAME, PHONE, person
 from search.models import SearchEntry
 from search.selectors import search_tickets
+from testkit.workflow import advance, register
 from tickets.choices import State
 from tickets.models import Ticket
 

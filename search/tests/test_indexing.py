@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from mail.services import message_ingest
 from search.indexing import rebuild_all
 from search.models import SearchEntry
 from search.selectors import search_tickets
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Priority, State
 from tickets.models import Ticket

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.tests.helpers import api_client
-from common.testing.workflow import advance, register
 from search.selectors import search_tickets
 from search.text import highlight, parse_query, snippet
+from testkit.workflow import advance, register
 from tickets.choices import State
 from tickets.models import Ticket
 

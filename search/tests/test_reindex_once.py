@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from common.testing.workflow import advance, register
 from search.indexing import reindex_once
 from search.selectors import search_tickets
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 from tickets.models import Ticket

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from common.testing.workflow import advance, register
 from search.selectors import search_tickets
+from testkit.workflow import advance, register
 from tickets import selectors as ticket_selectors
 from tickets.choices import State
 from tickets.models import Ticket

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from common.testing.workflow import advance, register
+from testkit.workflow import advance, register
 from tickets import deadlines, workflow
 from tickets.choices import Action, Priority, Stage, State
 from tickets.models import StageClock, Ticket

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from common.testing.workflow import register
+from testkit.workflow import register
 from tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db

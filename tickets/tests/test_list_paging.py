@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.pagination import LargeListPaginator
-from common.testing.factories import ContactFactory
-from common.testing.workflow import register
+from testkit.factories import ContactFactory
+from testkit.workflow import register
 from tickets.models import Ticket
 from tickets.views import PAGE_SIZE
 
@@ -108,7 +108,7 @@ def test_a_list_row_shows_every_column_with_its_badges(users, contact, module):
 
     from django.utils import translation
 
-    from common.testing.workflow import advance
+    from testkit.workflow import advance
     from tickets.choices import State
 
     plain = register(users, contact, subject="Számlázó <nyomtatás> & mentés", channel="email")

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.testing.workflow import register
+from testkit.workflow import register
 from tickets.models import Ticket, TicketNumberSequence
 
 

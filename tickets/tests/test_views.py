@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from common.testing.factories import ContactFactory, ModuleFactory
-from common.testing.workflow import advance, register
+from testkit.factories import ContactFactory, ModuleFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 from tickets.models import Ticket
@@ -462,7 +462,7 @@ def test_the_assignee_filter_offers_only_people_a_ticket_can_be_assigned_to(user
 
 def test_an_address_typed_in_a_browser_is_joined_without_stray_spaces_everywhere(users, contact):
     """Text areas arrive with CR LF: the timeline, the side panel and the summary PDF show "a, b, c"."""
-    from common.testing.documents import pages
+    from testkit.documents import pages
     from tickets.models import Letter
 
     ticket = advance(register(users, contact), State.SOLVED, users)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.roles import ROLE_PERMISSIONS, Role
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
 from customers.choices import NotificationChannel
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Action, ConsultationKind, FeedbackOutcome, RouteDecision, State
 from tickets.choices import TestOutcome as Outcome

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from common.testing.workflow import register
+from testkit.workflow import register
 from tickets.choices import Action
 from webhooks.choices import DeliveryStatus
 from webhooks.models import Webhook, WebhookDelivery

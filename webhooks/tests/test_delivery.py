@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.testing.workflow import advance, register
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import Action, State
 from tickets.models import TicketEvent

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from common.testing.processes import manage_environment, manage_py, start_manage_py
+from testkit.processes import manage_environment, manage_py, start_manage_py
 from webhooks.choices import DeliveryStatus
 from webhooks.models import WebhookDelivery
 from webhooks.tests.factories import WebhookFactory

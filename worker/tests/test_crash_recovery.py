@@ -14,12 +14,12 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from common.testing.imap import ImapServer
-from common.testing.processes import manage_environment, manage_py, start_manage_py
-from common.testing.workflow import register
 from mail.choices import ImapSecurity
 from mail.fetching import STORED_KEYWORD
 from mail.models import InboundMessage, Mailbox
+from testkit.imap import ImapServer
+from testkit.processes import manage_environment, manage_py, start_manage_py
+from testkit.workflow import register
 from tickets.choices import Action
 from tickets.models import StageClock, Ticket, TicketEvent
 from worker.models import Lease

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from common.testing.factories import ContactFactory
-from common.testing.workflow import advance, register
+from testkit.factories import ContactFactory
+from testkit.workflow import advance, register
 from tickets import workflow
 from tickets.choices import State
 from worktime.calendar import BUDAPEST, add_working_minutes

@@ -11,7 +11,7 @@ from io import BytesIO
 
 import pdfplumber
 
-from common.testing.catalogue import po_entries
+from testkit.catalogue import po_entries
 
 MM = 72 / 25.4
 # What office printers print: nothing may come closer to the paper's edge than this.

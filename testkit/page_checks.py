@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.testing.documents import foreign_strings
+from testkit.documents import foreign_strings
 
 # Runs in the page. Text rectangles come from Range.getClientRects over every visible text node; a list
 # bullet's box is where the browser draws an outside marker (1.1 em left of the item).
