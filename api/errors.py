@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from pydantic import Field
 
-from tickets import workflow
+from common.errors import DomainError
 
 
 class FieldError(Schema):
@@ -57,13 +57,6 @@ def error_response(
         response[name] = value
     return response
 
-
-_WORKFLOW_STATUS: list[tuple[type[workflow.WorkflowError], int, str]] = [
-    (workflow.TicketChangedMeanwhile, 409, "ticket_changed"),
-    (workflow.NotAllowed, 403, "not_allowed"),
-    (workflow.IllegalTransition, 409, "illegal_transition"),
-    (workflow.InvalidInput, 422, "invalid_input"),
-]
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -137,11 +130,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         message = str(exc) if exc.args and exc.args[0] else _("Your role does not allow this.")
         return error_response(api, request, status=403, code="permission_denied", detail=message)
 
-    def on_workflow(request: HttpRequest, exc: workflow.WorkflowError) -> HttpResponse:
-        for kind, status, code in _WORKFLOW_STATUS:
-            if isinstance(exc, kind):
-                return error_response(api, request, status=status, code=code, detail=exc.message)
-        return error_response(api, request, status=400, code="refused", detail=exc.message)
+    def on_refusal(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        # Each refusal carries its status and code (common.errors): the pages answer with the same status.
+        return error_response(api, request, status=exc.status, code=exc.code, detail=exc.message)
 
     handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {}
     handlers[ValidationError] = on_validation
@@ -151,7 +142,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     handlers[ApiError] = on_api_error
     handlers[Http404] = on_not_found
     handlers[PermissionDenied] = on_permission_denied
-    handlers[workflow.WorkflowError] = on_workflow
+    handlers[DomainError] = on_refusal
     for kind, handler in handlers.items():
         api.add_exception_handler(kind, handler)
 

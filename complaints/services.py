@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import filetypes
+from common.errors import ChangedMeanwhile, DomainError, IllegalTransition, InvalidInput, NotAllowed
 from common.text import header_text
 from complaints import deadlines, eligibility
 from complaints.choices import (
@@ -46,7 +47,7 @@ from complaints.models import (
     format_complaint_number,
 )
 from tickets.choices import Channel
-from tickets.workflow import IllegalTransition, InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
+from tickets.workflow import files_discarded_on_error
 
 __all__ = [
     "ComplaintChangedMeanwhile",
@@ -57,8 +58,12 @@ __all__ = [
     "files_discarded_on_error",
 ]
 
+WorkflowError = DomainError  # the shared family of refusals (common.errors), by its workflow name
 
-class ComplaintChangedMeanwhile(WorkflowError):
+
+class ComplaintChangedMeanwhile(ChangedMeanwhile):
+    code = "complaint_changed"
+
     def __init__(self) -> None:
         super().__init__(
             _(

@@ -41,12 +41,6 @@ def _url(complaint: Complaint) -> str:
     return reverse("complaints:detail", kwargs={"year": complaint.year, "sequence": complaint.sequence})
 
 
-def _status_of(error: services.WorkflowError) -> int:
-    if isinstance(error, services.ComplaintChangedMeanwhile):
-        return 409
-    return 403 if isinstance(error, services.NotAllowed) else 400
-
-
 @require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -73,11 +67,13 @@ def record(request: HttpRequest, year: int | None = None, sequence: int | None =
         ticket = ticket_selectors.get_for(request.user, year=year, sequence=sequence)
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, ticket=ticket)
+        status = 400
         if form.is_valid():
             try:
                 complaint = services.complaint_record(actor=request.user, data=form.to_input())
             except services.WorkflowError as error:
                 form.add_error(None, str(error.message))
+                status = error.status
             else:
                 messages.success(
                     request,
@@ -87,7 +83,7 @@ def record(request: HttpRequest, year: int | None = None, sequence: int | None =
                 if selectors.visible_to(request.user).filter(pk=complaint.pk).exists():
                     return redirect(_url(complaint))
                 return redirect("complaints:list")
-        return render(request, "complaints/record.html", {"form": form, "ticket": ticket}, status=400)
+        return render(request, "complaints/record.html", {"form": form, "ticket": ticket}, status=status)
     return render(request, "complaints/record.html", {"form": ComplaintForm(ticket=ticket), "ticket": ticket})
 
 
@@ -178,7 +174,7 @@ def step(request: HttpRequest, year: int, sequence: int, step: str) -> HttpRespo
             form.complaint = complaint
             form.add_error(None, str(error.message))
             context = _detail_context(request, complaint, form)
-            return render(request, "complaints/detail.html", context, status=_status_of(error))
+            return render(request, "complaints/detail.html", context, status=error.status)
         messages.success(request, _("Done: %(step)s.") % {"step": form.label})
         if not selectors.visible_to(request.user).filter(pk=complaint.pk).exists():
             return redirect("complaints:list")
@@ -227,7 +223,7 @@ def answer_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> Ht
         services.answer_posted(answer=answer, actor=request.user, expected_version=posted_version(request))
     except services.WorkflowError as error:
         context = {**_detail_context(request, answer.complaint), "refusal": str(error.message)}
-        return render(request, "complaints/detail.html", context, status=_status_of(error))
+        return render(request, "complaints/detail.html", context, status=error.status)
     messages.success(request, _("The answer is posted: the complaint is answered."))
     return redirect(_url(answer.complaint))
 

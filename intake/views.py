@@ -41,16 +41,18 @@ def _registration_page(
     register: Callable[[], tuple[Ticket, IntakeSheet | None]],
 ) -> HttpResponse:
     """Validate, register through the service, then go to the new ticket — or show the form again."""
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             ticket, sheet = register()
         except workflow.WorkflowError as refused:
             form.add_error(None, str(refused.message))
+            status = refused.status
         else:
             message = _("Registered as %(number)s.") % {"number": ticket.number}
             messages.success(request, _print_link(message, sheet.pk) if sheet else message)
             return redirect("tickets:detail", year=ticket.year, sequence=ticket.sequence)
-    return render(request, template, {"form": form}, status=400 if form.is_bound else 200)
+    return render(request, template, {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +131,7 @@ def feedback_register(request: HttpRequest, year: int, sequence: int) -> HttpRes
                 )
             except workflow.WorkflowError as refused:
                 form.add_error(None, str(refused.message))
-                status = 409 if isinstance(refused, workflow.TicketChangedMeanwhile) else 400
+                status = refused.status
                 ticket = ticket_selectors.get_for(request.user, year=year, sequence=sequence)
             else:
                 message = _("Feedback recorded on %(number)s.") % {"number": ticket.number}

@@ -17,13 +17,14 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import DomainError, InvalidInput, NotAllowed
 from library.choices import FileType, TextStatus, Visibility
 from library.extraction import TEXT_TYPES, search_text_of
 from library.models import Category, Document, DocumentVersion, TicketDocument
 from library.tasks import extract_version_text_task
 from library.text import MAX_TEXT_CHARS, clean_text, detect_type
 from tickets.choices import Action
-from tickets.workflow import InvalidInput, NotAllowed, WorkflowError, files_discarded_on_error
+from tickets.workflow import files_discarded_on_error
 
 __all__ = [
     "InvalidInput",
@@ -39,6 +40,8 @@ __all__ = [
 
 # Types a browser may show in its own window; anything else is always a download.
 INLINE_TYPES = {FileType.PDF, FileType.PNG, FileType.JPEG, FileType.TEXT}
+
+WorkflowError = DomainError  # the shared family of refusals (common.errors), by its workflow name
 
 
 def _require(actor: Any, permission: str, message: Any) -> None:

@@ -24,10 +24,6 @@ PAGE_SIZE = 25
 PICK_SIZE = 20
 
 
-def _status_of(error: services.WorkflowError) -> int:
-    return 403 if isinstance(error, services.NotAllowed) else 400
-
-
 def _reader(request: HttpRequest) -> None:
     if not selectors.is_staff_reader(request.user):
         raise PermissionDenied()
@@ -90,7 +86,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
             document = form.submit(request.user)
         except services.WorkflowError as error:
             form.add_error(None, str(error.message))
-            status = _status_of(error)
+            status = error.status
         else:
             messages.success(request, _("The document is published."))
             return redirect(_url(document))
@@ -111,7 +107,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
             version = form.submit(request.user, document)
         except services.WorkflowError as error:
             form.add_error(None, str(error.message))
-            status = _status_of(error)
+            status = error.status
         else:
             messages.success(request, _("Version %(number)s is now the current one.") % {"number": version.number})
             return redirect(_url(document))
@@ -134,7 +130,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.submit(request.user, document)
         except services.WorkflowError as error:
             form.add_error(None, str(error.message))
-            status = _status_of(error)
+            status = error.status
         else:
             messages.success(request, _("The document is saved."))
             return redirect(_url(document))

@@ -25,9 +25,9 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from common.errors import IllegalTransition, NotAllowed
 from privacy.choices import AccessKind, ExportState, RequestAction
 from privacy.models import AccessLogEntry, Restriction, SubjectExport, SubjectRequest
-from tickets.workflow import IllegalTransition, NotAllowed
 
 logger = logging.getLogger(__name__)
 

@@ -52,12 +52,6 @@ def _url(subject_request: SubjectRequest) -> str:
     return reverse("privacy:request_detail", args=[subject_request.year, subject_request.sequence])
 
 
-def _status_of(error: services.WorkflowError) -> int:
-    if isinstance(error, services.RequestChangedMeanwhile):
-        return 409
-    return 403 if isinstance(error, services.NotAllowed) else 400
-
-
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     _officer(request)
@@ -84,6 +78,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RegisterRequestForm(request.POST)
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -99,10 +94,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 )
             except services.WorkflowError as error:
                 form.add_error(None, str(error.message))
+                status = error.status
             else:
                 messages.success(request, _("Request recorded with number %(number)s.") % {"number": created.number})
                 return redirect(_url(created))
-        status = 400
     else:
         form = RegisterRequestForm(initial={"contact": contact.pk if contact else None})
     context = {
@@ -265,7 +260,7 @@ def request_step(request: HttpRequest, year: int, sequence: int, step: str) -> H
             call(subject_request, officer, form.cleaned_data, _version(request))
         except services.WorkflowError as error:
             form.add_error(None, str(error.message))
-            status = _status_of(error)
+            status = error.status
         else:
             messages.success(request, _("Saved."))
             return redirect(_url(subject_request))
@@ -291,7 +286,7 @@ def request_erase(request: HttpRequest, year: int, sequence: int) -> HttpRespons
                 services.request_erase(request=subject_request, actor=officer, expected_version=_version(request))
             except services.WorkflowError as error:
                 form.add_error(None, str(error.message))
-                status = _status_of(error)
+                status = error.status
             else:
                 messages.success(request, _("The person's data has been erased. Complete the request with the answer."))
                 return redirect(_url(subject_request))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.clients import client_ip
+from common.errors import ChangedMeanwhile, DomainError, IllegalTransition, InvalidInput, NotAllowed
 from customers.models import Contact
 from privacy.choices import (
     EXPORT_KINDS,
@@ -34,7 +35,6 @@ from privacy.models import (
     SubjectRequestEvent,
     SubjectRequestNumberSequence,
 )
-from tickets.workflow import IllegalTransition, InvalidInput, NotAllowed, WorkflowError
 
 EXPORT_LIFETIME = dt.timedelta(days=7)
 
@@ -47,6 +47,8 @@ _KIND_OF_MODEL = {
     "complaint": AccessKind.COMPLAINT,
     "subjectrequest": AccessKind.SUBJECT_REQUEST,
 }
+
+WorkflowError = DomainError  # the shared family of refusals (common.errors), by its workflow name
 
 
 def _field_length(name: str) -> int:
@@ -115,15 +117,19 @@ def record_access(
 HANDLE_PERMISSION = "privacy.handle_subject_request"
 
 
-class RequestChangedMeanwhile(WorkflowError):
+class RequestChangedMeanwhile(ChangedMeanwhile):
+    code = "request_changed"
+
     def __init__(self) -> None:
         super().__init__(
             _("The request changed meanwhile: someone else acted on it after you opened it. Review it below.")
         )
 
 
-class ErasureNotPossible(WorkflowError):
+class ErasureNotPossible(IllegalTransition):
     """The retention rules refuse the erasure now; the message says why."""
+
+    code = "erasure_refused"
 
 
 def may_handle(user: Any) -> bool:

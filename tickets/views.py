@@ -57,12 +57,6 @@ def can_list_tickets(user: Any) -> bool:
     return bool(user.has_perm("tickets.view_all_tickets") or user.has_perm("tickets.work_on_ticket"))
 
 
-def _status_of(error: workflow.WorkflowError) -> int:
-    if isinstance(error, workflow.TicketChangedMeanwhile):
-        return 409
-    return 403 if isinstance(error, workflow.NotAllowed) else 400
-
-
 def posted_version(request: HttpRequest) -> int:
     """The version a plain (non-step) form was shown with; a damaged value is the user's error, not ours."""
     try:
@@ -191,7 +185,7 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
     if refused is not None and request.POST.get(f"{step}-version") == str(ticket.version):
         # The ticket is as the page showed it, so the page never offered this step: refuse outright.
         context = {**_detail_context(request, ticket), "refusal": str(refused.message)}
-        return render(request, "tickets/detail.html", context, status=_status_of(refused))
+        return render(request, "tickets/detail.html", context, status=refused.status)
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user)
     if form.is_valid():
         try:
@@ -206,9 +200,7 @@ def ticket_step(request: HttpRequest, year: int, sequence: int, step: str) -> Ht
                 form.is_valid()
             form.add_error(None, str(error.message))
             form.ticket = ticket
-            return render(
-                request, "tickets/detail.html", _detail_context(request, ticket, form), status=_status_of(error)
-            )
+            return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=error.status)
         messages.success(request, _("Done: %(step)s.") % {"step": form.label})
         return redirect(_ticket_url(ticket))
     return render(request, "tickets/detail.html", _detail_context(request, ticket, form), status=400)
@@ -233,7 +225,7 @@ def feedback_review(request: HttpRequest, year: int, sequence: int, pk: int) -> 
         )
     except workflow.WorkflowError as error:
         context = {**_detail_context(request, ticket), "refusal": str(error.message)}
-        return render(request, "tickets/detail.html", context, status=_status_of(error))
+        return render(request, "tickets/detail.html", context, status=error.status)
     messages.success(request, _("Ticket reopened.") if reopen else _("Feedback recorded."))
     return redirect(_ticket_url(ticket))
 
@@ -257,7 +249,7 @@ def letter_posted(request: HttpRequest, year: int, sequence: int, pk: int) -> Ht
         workflow.letter_posted(letter=letter, actor=request.user, expected_version=posted_version(request))
     except workflow.WorkflowError as error:
         context = {**_detail_context(request, ticket), "refusal": str(error.message)}
-        return render(request, "tickets/detail.html", context, status=_status_of(error))
+        return render(request, "tickets/detail.html", context, status=error.status)
     messages.success(request, _("The letter is posted: the notification is recorded."))
     return redirect(_ticket_url(ticket))
 

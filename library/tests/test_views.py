@@ -189,7 +189,7 @@ def test_a_wrong_file_type_in_the_form_is_refused_with_a_message_and_nothing_sav
         },
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "kezikonyv.pdf" in response.content.decode()
     assert response.context["form"].non_field_errors()
     assert Document.objects.count() == 0 and DocumentVersion.objects.count() == 0

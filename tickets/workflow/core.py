@@ -15,30 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import is_system_actor, system_user
+from common.errors import ChangedMeanwhile, DomainError, IllegalTransition, InvalidInput, NotAllowed
 from tickets import deadlines
 from tickets.choices import OPEN_STATES, Action, State
 from tickets.models import Ticket, TicketEvent
 from tickets.signals import ticket_event_recorded
 
-
-class WorkflowError(Exception):
-    """A step was refused. ``message`` is translatable and safe to show to the user."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
+# The refusals are the shared family (common.errors); WorkflowError is its name in the ticket workflow.
+WorkflowError = DomainError
 
 
-class NotAllowed(WorkflowError):
-    """The actor's role (or assignment) does not permit the step."""
-
-
-class IllegalTransition(WorkflowError):
-    """The ticket's state does not permit the step."""
-
-
-class TicketChangedMeanwhile(WorkflowError):
+class TicketChangedMeanwhile(ChangedMeanwhile):
     """Someone else acted on the ticket after the form was shown."""
+
+    code = "ticket_changed"
 
     def __init__(self) -> None:
         super().__init__(
@@ -47,10 +37,6 @@ class TicketChangedMeanwhile(WorkflowError):
                 "Review the ticket below; what you typed is kept in the form."
             )
         )
-
-
-class InvalidInput(WorkflowError):
-    """A value the step needs is missing or wrong."""
 
 
 @dataclass(frozen=True)
