@@ -126,7 +126,7 @@ def test_while_a_notification_is_on_its_way_the_page_says_so_and_offers_no_secon
     assert 'name="email_user-as_notification"' not in page  # a plain e-mail may still be written
     # A second notification sent anyway (an old tab, the API) is refused and changes nothing.
     response = email_from_page(client, Ticket.objects.get(pk=ticket.pk), notify=True)
-    assert response.status_code == 400 and "már úton van" in response.content.decode()
+    assert response.status_code == 409 and "már úton van" in response.content.decode()
     assert OutboundMessage.objects.count() == 1
     sending = reverse("tickets:sending", args=[ticket.year, ticket.sequence])
     assert "notification-sending" in client.get(sending).content.decode()
