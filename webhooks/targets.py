@@ -16,6 +16,7 @@ rebinding) reaches nothing it was not checked for.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -112,10 +113,8 @@ def is_allowed(address: IPAddress) -> bool:
 def literal_address(host: str) -> IPAddress | None:
     """The address a host written as a number stands for (IPv4 or IPv6, or a legacy IPv4 spelling such as
     `2130706433`, `0177.0.0.1`, `0x7f.1` or `127.1`, read as the C library reads it); None for a name."""
-    try:
+    with contextlib.suppress(ValueError):  # not in the standard notation: perhaps a legacy spelling
         return ipaddress.ip_address(host)
-    except ValueError:
-        pass
     if _NUMERIC_IPV4.match(host):
         try:
             return ipaddress.IPv4Address(socket.inet_aton(host))

@@ -35,9 +35,9 @@ def test_a_second_run_of_the_same_job_is_refused_while_the_first_runs():
         with pytest.raises(LeaseHeld):
             acquire("sla-sweep")
         with lease("fetch-mailbox-1"):  # another job is free
-            pass
-    with lease("sla-sweep"):  # released at the end of the block
-        pass
+            assert set(Lease.objects.values_list("name", flat=True)) == {"sla-sweep", "fetch-mailbox-1"}
+    with lease("sla-sweep"):  # released at the end of the block, so it can be taken again
+        assert Lease.objects.get().holder == this_process()
     assert not Lease.objects.exists()
 
 
