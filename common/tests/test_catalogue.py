@@ -47,7 +47,7 @@ EXTRACTED = {
 def test_translation_functions_are_imported_under_names_makemessages_extracts():
     hidden = []
     for path in Path(settings.BASE_DIR).rglob("*.py"):
-        if ".venv" in path.parts or "migrations" in path.parts:
+        if any(part.startswith(".") for part in path.parts) or "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

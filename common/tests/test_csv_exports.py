@@ -181,7 +181,9 @@ def _project_sources() -> list[Path]:
     return [
         path
         for path in Path(settings.BASE_DIR).rglob("*.py")
-        if not skip & set(path.relative_to(settings.BASE_DIR).parts) and path != WRITER_MODULE
+        if not skip & set(path.relative_to(settings.BASE_DIR).parts)
+        and not any(part.startswith(".") for part in path.relative_to(settings.BASE_DIR).parts)  # .venv-audit …
+        and path != WRITER_MODULE
     ]
 
 

@@ -15,7 +15,9 @@ def production_modules() -> list[Path]:
     return [
         path
         for path in BASE.rglob("*.py")
-        if not NOT_PRODUCTION.intersection(path.relative_to(BASE).parts) and path.name != "conftest.py"
+        if not NOT_PRODUCTION.intersection(path.relative_to(BASE).parts)
+        and not any(part.startswith(".") for part in path.relative_to(BASE).parts)  # .venv, .venv-audit …
+        and path.name != "conftest.py"
     ]
 
 
