@@ -47,7 +47,8 @@ EXTRACTED = {
 def test_translation_functions_are_imported_under_names_makemessages_extracts():
     hidden = []
     for path in Path(settings.BASE_DIR).rglob("*.py"):
-        if any(part.startswith(".") for part in path.parts) or "migrations" in path.parts:
+        parts = path.relative_to(settings.BASE_DIR).parts
+        if any(part.startswith(".") for part in parts) or "migrations" in parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
